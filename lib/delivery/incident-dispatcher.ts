@@ -1,0 +1,78 @@
+import { randomUUID } from 'node:crypto';
+import type { Incident, IncidentRecord, IncidentReason, IncidentRequest, IncidentTarget } from '../interfaces';
+import { IncidentScope } from '../scope/incident-scope';
+import { scopeStorage } from '../scope/incident-scope.storage';
+import { describeError, InternalReporter } from './internal-reporter';
+
+/**
+ * Marks code running on behalf of a target. AsyncLocalStorage carries it into
+ * the target's callbacks and promises, so a target that logs (even later,
+ * asynchronously) is recognised and cannot start a new incident.
+ */
+export const DELIVERY_SCOPE = new IncidentScope('global', 1, 1);
+
+export interface IncidentDraft {
+  reason: IncidentReason;
+  scope: 'request' | 'global';
+  records: IncidentRecord[];
+  trigger?: IncidentRecord;
+  dropped: number;
+  request?: IncidentRequest;
+}
+
+function targetName(target: IncidentTarget): string {
+  return (target as object).constructor?.name ?? 'target';
+}
+
+/** Hands incidents to every target, isolating the targets from each other and from the app. */
+export class IncidentDispatcher {
+  constructor(
+    private readonly targets: readonly IncidentTarget[],
+    readonly reporter: InternalReporter,
+  ) {}
+
+  /** Builds the incident and writes it to every target. `durable` also calls `flushSync`. */
+  dispatch(draft: IncidentDraft, durable: boolean): Incident {
+    const incident: Incident = { id: randomUUID(), ...draft };
+    Object.freeze(incident.records);
+    scopeStorage.run(DELIVERY_SCOPE, () => {
+      for (const target of this.targets) this.writeTo(target, incident, durable);
+    });
+    return incident;
+  }
+
+  private writeTo(target: IncidentTarget, incident: Incident, durable: boolean): void {
+    try {
+      const pending = target.write(incident);
+      if (pending && typeof (pending as Promise<void>).then === 'function') {
+        (pending as Promise<void>).then(undefined, (error) => this.fail(target, 'write', error));
+      }
+      if (durable) target.flushSync?.();
+    } catch (error) {
+      this.fail(target, durable ? 'write/flushSync' : 'write', error);
+    }
+  }
+
+  private fail(target: IncidentTarget, step: string, error: unknown): void {
+    this.reporter.report(`target:${targetName(target)}:${step}`, `${targetName(target)}.${step}() failed: ${describeError(error)}`);
+  }
+
+  /** Waits for every target's pending writes; never rejects. */
+  async flush(): Promise<void> {
+    await Promise.all(this.targets.map((target) => this.callAsync(target, 'flush')));
+  }
+
+  /** Flushes then closes every target; never rejects. */
+  async close(): Promise<void> {
+    await this.flush();
+    await Promise.all(this.targets.map((target) => this.callAsync(target, 'close')));
+  }
+
+  private async callAsync(target: IncidentTarget, step: 'flush' | 'close'): Promise<void> {
+    try {
+      await scopeStorage.run(DELIVERY_SCOPE, () => target[step]?.());
+    } catch (error) {
+      this.fail(target, step, error);
+    }
+  }
+}

@@ -1,0 +1,41 @@
+const PREFIX = '[nestjs-incident-logger]';
+const QUIET_PERIOD_MS = 60_000;
+
+interface ReportState {
+  lastAt: number;
+  suppressed: number;
+}
+
+/**
+ * The library's own failures go straight to stderr, never through a logger
+ * (that could recurse), and each kind is reported at most once a minute.
+ */
+export class InternalReporter {
+  private readonly reports = new Map<string, ReportState>();
+
+  constructor(private readonly write: (line: string) => void = (line) => process.stderr.write(line)) {}
+
+  report(kind: string, message: string): void {
+    const now = Date.now();
+    const state = this.reports.get(kind);
+    if (state && now - state.lastAt < QUIET_PERIOD_MS) {
+      state.suppressed++;
+      return;
+    }
+    const suppressed = state?.suppressed ? ` (${state.suppressed} similar reports suppressed)` : '';
+    this.reports.set(kind, { lastAt: now, suppressed: 0 });
+    try {
+      this.write(`${PREFIX} ${message}${suppressed}\n`);
+    } catch {
+      // stderr itself is gone: nothing left to tell.
+    }
+  }
+}
+
+export function describeError(error: unknown): string {
+  try {
+    return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  } catch {
+    return 'unprintable error';
+  }
+}

@@ -1,0 +1,2 @@
+/** `'text'`: readable block, one line per record. `'json'`: one JSON object per line. */
+export type IncidentFormat = 'text' | 'json';

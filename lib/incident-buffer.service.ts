@@ -1,0 +1,65 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { IncidentLogger } from './incident-logger.service';
+import type { Incident, IncidentRecord, IncidentRequest } from './interfaces';
+import { scopeStorage } from './scope/incident-scope.storage';
+import { requestIdFrom } from './scope/request-id.util';
+
+/** Options of `IncidentBuffer.run()`. @publicApi */
+export interface IncidentScopeOptions {
+  /** Id shown on the scope's incidents (a job id, a message id). Generated when absent. */
+  id?: string;
+  /** What the scope is, shown where a request shows method and URL. @default 'RUN' */
+  method?: string;
+  /** Name of the unit of work (queue, job, script). @default '' */
+  url?: string;
+}
+
+/**
+ * The buffer of the current request (the global one outside requests), for
+ * code that wants to look at it or act on it. A default-scope singleton that
+ * reads AsyncLocalStorage on each call: injecting it does not make the
+ * consumer request-scoped (see README, "Why not Scope.REQUEST").
+ * @publicApi
+ */
+@Injectable()
+export class IncidentBuffer {
+  constructor(@Inject(IncidentLogger) private readonly logger: IncidentLogger) {}
+
+  /** The current request (or `run()` scope), or undefined in the global scope. */
+  get request(): IncidentRequest | undefined {
+    return this.logger.currentScope().request;
+  }
+
+  /** The buffered records of the current scope, oldest first. */
+  snapshot(): IncidentRecord[] {
+    return this.logger.currentScope().snapshot();
+  }
+
+  /**
+   * Writes the current window to the targets as a `manual` incident, without
+   * logging a fake error, and starts a new window. Returns undefined when the
+   * buffer is empty.
+   */
+  flush(): Incident | undefined {
+    return this.logger.flushScope(this.logger.currentScope(), 'manual');
+  }
+
+  /** Discards the current window. */
+  clear(): void {
+    this.logger.currentScope().clear();
+  }
+
+  /**
+   * Runs `fn` in a fresh scope of its own (a job, a queue message, a script):
+   * its records are buffered apart and its errors write only its window.
+   * Returns what `fn` returns (a promise stays in the scope until it settles).
+   */
+  run<T>(fn: () => T, options: IncidentScopeOptions = {}): T {
+    const scope = this.logger.createScope('request', {
+      id: options.id === undefined ? requestIdFrom(undefined) : String(options.id),
+      method: options.method ?? 'RUN',
+      url: options.url ?? '',
+    });
+    return scopeStorage.run(scope, fn);
+  }
+}

@@ -1,0 +1,156 @@
+import {
+  BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  LoggerService,
+  LogLevel,
+  OnApplicationShutdown,
+} from '@nestjs/common';
+import { captureRecords, CapturePolicy } from './capture/capture-records.util';
+import { LogRecord, messageRecordBytes, recordBytes } from './capture/log-record';
+import { DELIVERY_SCOPE, IncidentDispatcher } from './delivery/incident-dispatcher';
+import { describeError, InternalReporter } from './delivery/internal-reporter';
+import { INCIDENT_TARGETS, LOG_LEVEL_VALUES, RESOLVED_INCIDENT_OPTIONS } from './incident-logger.constants';
+import type { ResolvedIncidentLoggerOptions } from './incident-logger-options.util';
+import { enabledLevelTable } from './incident-logger-levels.util';
+import type { Incident, IncidentReason, IncidentRecord, IncidentTarget } from './interfaces';
+import { IncidentScope } from './scope/incident-scope';
+import { scopeStorage } from './scope/incident-scope.storage';
+
+const FATAL = LOG_LEVEL_VALUES.fatal;
+
+/**
+ * Nest `LoggerService` that buffers records below `flushLevel` in the current
+ * scope and writes the scope's window to the targets when a record at or above
+ * it arrives. A default-scope singleton: the per-request state lives in
+ * AsyncLocalStorage, so `app.get(IncidentLogger)` and `app.useLogger()` work.
+ * @publicApi
+ */
+@Injectable()
+export class IncidentLogger implements LoggerService, BeforeApplicationShutdown, OnApplicationShutdown {
+  /** Buffer for everything outside a request: boot, timers, jobs. */
+  readonly globalScope: IncidentScope;
+  private enabled: boolean[];
+  private readonly flushValue: number;
+  private readonly policy: CapturePolicy;
+  private readonly dispatcher: IncidentDispatcher;
+
+  constructor(
+    @Inject(RESOLVED_INCIDENT_OPTIONS) readonly options: ResolvedIncidentLoggerOptions,
+    @Inject(INCIDENT_TARGETS) targets: IncidentTarget[],
+  ) {
+    this.enabled = enabledLevelTable(options.logLevels);
+    this.flushValue = LOG_LEVEL_VALUES[options.flushLevel];
+    this.policy = options.capture;
+    this.globalScope = this.createScope('global');
+    this.dispatcher = new IncidentDispatcher(targets, new InternalReporter());
+  }
+
+  verbose(message: any, ...optionalParams: any[]): void {
+    this.handle('verbose', 0, message, optionalParams);
+  }
+
+  debug(message: any, ...optionalParams: any[]): void {
+    this.handle('debug', 1, message, optionalParams);
+  }
+
+  log(message: any, ...optionalParams: any[]): void {
+    this.handle('log', 2, message, optionalParams);
+  }
+
+  warn(message: any, ...optionalParams: any[]): void {
+    this.handle('warn', 3, message, optionalParams);
+  }
+
+  error(message: any, ...optionalParams: any[]): void {
+    this.handle('error', 4, message, optionalParams);
+  }
+
+  fatal(message: any, ...optionalParams: any[]): void {
+    this.handle('fatal', 5, message, optionalParams);
+  }
+
+  /** Same semantics as Nest's `logLevels`: listed levels, plus every level above the highest listed. */
+  setLogLevels(levels: LogLevel[]): void {
+    this.enabled = enabledLevelTable(levels);
+  }
+
+  isLevelEnabled(level: LogLevel): boolean {
+    return this.enabled[LOG_LEVEL_VALUES[level]] === true;
+  }
+
+  /** @internal A new scope with this logger's buffer limits. */
+  createScope(kind: 'request' | 'global', request?: Incident['request']): IncidentScope {
+    return new IncidentScope(kind, this.options.bufferSize, this.options.maxBufferBytes, request);
+  }
+
+  /** @internal The scope records go to right now. */
+  currentScope(): IncidentScope {
+    const scope = scopeStorage.getStore();
+    // A request that has ended keeps no buffer: late records go to the global one.
+    return scope === undefined || scope.ended || scope === DELIVERY_SCOPE ? this.globalScope : scope;
+  }
+
+  /** @internal Writes the scope's window (plus an optional trigger) as an incident. */
+  flushScope(scope: IncidentScope, reason: IncidentReason, trigger?: IncidentRecord[], durable = false): Incident | undefined {
+    const window = scope.take();
+    const records = trigger ? window.records.concat(trigger) : window.records;
+    if (records.length === 0) return undefined;
+    return this.dispatcher.dispatch(
+      {
+        reason,
+        scope: scope.kind,
+        records,
+        trigger: trigger?.[trigger.length - 1],
+        dropped: window.dropped,
+        request: scope.request,
+      },
+      durable,
+    );
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.dispatcher.flush();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.dispatcher.close();
+  }
+
+  private handle(level: LogLevel, value: number, message: unknown, params: unknown[]): void {
+    if (!this.enabled[value]) return;
+    try {
+      const store = scopeStorage.getStore();
+      if (store === DELIVERY_SCOPE) return this.reportReentrant(level, message);
+      const scope = store === undefined || store.ended ? this.globalScope : store;
+      if (value < this.flushValue) return this.buffer(scope, level, message, params);
+      const records = captureRecords(level, message, params, this.policy, Date.now());
+      this.flushScope(scope, 'level', records, value === FATAL);
+    } catch (error) {
+      // The logger must never be the thing that breaks the app.
+      this.dispatcher.reporter.report('capture', `a ${level} record was lost: ${describeError(error)}`);
+    }
+  }
+
+  private buffer(scope: IncidentScope, level: LogLevel, message: unknown, params: unknown[]): void {
+    // Hot path: a string message with the facade's context and nothing to bound or scrub.
+    if (
+      typeof message === 'string' &&
+      message.length <= this.policy.limits.maxStringLength &&
+      this.policy.redactor === undefined &&
+      (params.length === 0 || (params.length === 1 && typeof params[0] === 'string' && params[0].length <= 256))
+    ) {
+      scope.add(new LogRecord(level, Date.now(), message, params[0] as string | undefined), messageRecordBytes(message));
+      return;
+    }
+    for (const record of captureRecords(level, message, params, this.policy, Date.now())) {
+      scope.add(record, recordBytes(record));
+    }
+  }
+
+  private reportReentrant(level: LogLevel, message: unknown): void {
+    if (LOG_LEVEL_VALUES[level] < this.flushValue) return;
+    const text = typeof message === 'string' ? message : message instanceof Error ? message.message : typeof message;
+    this.dispatcher.reporter.report('reentrant', `a target logged "${level}" while writing an incident (not turned into a new incident): ${String(text).slice(0, 200)}`);
+  }
+}

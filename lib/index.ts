@@ -1,0 +1,11 @@
+export { IncidentLoggerModule } from './incident-logger.module';
+export { INCIDENT_LOGGER_MODULE_OPTIONS } from './incident-logger.module-definition';
+export { IncidentLogger } from './incident-logger.service';
+export { IncidentBuffer } from './incident-buffer.service';
+export { IncidentScopeMiddleware } from './scope/incident-scope.middleware';
+export { ConsoleTarget } from './targets/console.target';
+export { formatIncident } from './format/format-incident.util';
+export type { IncidentFormat } from './format/incident-format.interface';
+export * from './interfaces';
+export type { IncidentScopeOptions } from './incident-buffer.service';
+export type { ConsoleTargetOptions } from './targets/console.target';

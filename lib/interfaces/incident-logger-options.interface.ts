@@ -1,0 +1,58 @@
+import type { LogLevel, Type } from '@nestjs/common';
+import type { IncidentTarget } from './incident-target.interface';
+
+/**
+ * Options of `IncidentLoggerModule.forRoot()` / `forRootAsync()`.
+ * @publicApi
+ */
+export interface IncidentLoggerModuleOptions {
+  /**
+   * Records kept per scope (each request, and the global scope). The oldest is
+   * dropped, and counted, when a new one arrives.
+   * @default 30
+   */
+  bufferSize?: number;
+  /**
+   * Upper bound on the bytes one scope's buffer holds (estimated from string
+   * lengths). The oldest records are dropped first when it is exceeded.
+   * @default 262144 (256 KiB)
+   */
+  maxBufferBytes?: number;
+  /**
+   * Records at or above this level write the scope's window as an incident.
+   * Records below it are buffered.
+   * @default 'warn'
+   */
+  flushLevel?: LogLevel;
+  /**
+   * Levels that are enabled at all. Disabled levels are dropped, not buffered.
+   * Same semantics as Nest's `logLevels`; `setLogLevels()` changes it at runtime.
+   * @default ['verbose', 'debug', 'log', 'warn', 'error', 'fatal']
+   */
+  logLevels?: LogLevel[];
+  /**
+   * Where incidents are written: instances, or classes resolved through Nest's
+   * DI (an existing provider is reused, otherwise the class is instantiated
+   * with its dependencies injected).
+   * @default [new ConsoleTarget()]
+   */
+  targets?: Array<IncidentTarget | Type<IncidentTarget>>;
+  /**
+   * Mount the request-scope middleware on every route. Set to `false` to mount
+   * `IncidentScopeMiddleware` yourself.
+   * @default true
+   */
+  mountMiddleware?: boolean;
+  /**
+   * Header read for the request id (a valid incoming value is reused,
+   * otherwise an id is generated). Lower case.
+   * @default 'x-request-id'
+   */
+  requestIdHeader?: string;
+  /**
+   * Echo the request id on the response under `requestIdHeader`, so a caller
+   * can quote it when reporting a failure.
+   * @default true
+   */
+  setResponseHeader?: boolean;
+}

@@ -1,0 +1,48 @@
+import { Inject, Injectable, NestMiddleware } from '@nestjs/common';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { IncidentLogger } from '../incident-logger.service';
+import { IncidentScope } from './incident-scope';
+import { scopeStorage } from './incident-scope.storage';
+import { requestIdFrom } from './request-id.util';
+
+type RawRequest = IncomingMessage & { originalUrl?: string };
+
+// One scope per raw request, even if the middleware is mounted twice
+// (module imported twice, or mounted by hand as well).
+const scopesByRequest = new WeakMap<object, IncidentScope>();
+
+/**
+ * Opens the request's scope. Mounted by the module on every route, before
+ * guards, so guards, interceptors, pipes, handlers and exception filters all
+ * log into it.
+ * @publicApi
+ */
+@Injectable()
+export class IncidentScopeMiddleware implements NestMiddleware {
+  constructor(@Inject(IncidentLogger) private readonly logger: IncidentLogger) {}
+
+  use(req: RawRequest, res: ServerResponse, next: (error?: unknown) => void): void {
+    const existing = scopesByRequest.get(req);
+    if (existing) {
+      if (scopeStorage.getStore() !== existing) scopeStorage.enterWith(existing);
+      return next();
+    }
+    const { requestIdHeader, setResponseHeader } = this.logger.options;
+    const id = requestIdFrom(req.headers[requestIdHeader]);
+    const scope = this.logger.createScope('request', {
+      id,
+      method: req.method ?? 'UNKNOWN',
+      url: req.originalUrl ?? req.url ?? '',
+    });
+    scopesByRequest.set(req, scope);
+    if (setResponseHeader && !res.headersSent) res.setHeader(requestIdHeader, id);
+    res.once('close', () => {
+      scope.ended = true;
+      scope.clear();
+    });
+    // run(), not enterWith(): enterWith would leave the store on the socket's
+    // parser and leak it into the next keep-alive request. The Fastify
+    // POST-with-body case (nestjs-pino#546) is covered by an e2e test.
+    scopeStorage.run(scope, next);
+  }
+}

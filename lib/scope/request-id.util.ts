@@ -1,0 +1,10 @@
+import { randomUUID } from 'node:crypto';
+
+// Ids from the outside are reused only when short and made of safe characters,
+// so a header cannot inject text into log lines.
+const VALID_REQUEST_ID = /^[A-Za-z0-9._:@/+=-]{1,128}$/;
+
+export function requestIdFrom(header: unknown): string {
+  const value = Array.isArray(header) ? header[0] : header;
+  return typeof value === 'string' && VALID_REQUEST_ID.test(value) ? value : randomUUID();
+}
