@@ -20,8 +20,8 @@ export interface IncidentDraft {
   request?: IncidentRequest;
 }
 
-function targetName(target: IncidentTarget): string {
-  return (target as object).constructor?.name ?? 'target';
+function targetName(target: IncidentTarget, index: number): string {
+  return `targets[${index}] (${(target as object).constructor?.name ?? 'target'})`;
 }
 
 /** Hands incidents to every target, isolating the targets from each other and from the app. */
@@ -36,43 +36,44 @@ export class IncidentDispatcher {
     const incident: Incident = { id: randomUUID(), ...draft };
     Object.freeze(incident.records);
     scopeStorage.run(DELIVERY_SCOPE, () => {
-      for (const target of this.targets) this.writeTo(target, incident, durable);
+      this.targets.forEach((target, index) => this.writeTo(target, index, incident, durable));
     });
     return incident;
   }
 
-  private writeTo(target: IncidentTarget, incident: Incident, durable: boolean): void {
+  private writeTo(target: IncidentTarget, index: number, incident: Incident, durable: boolean): void {
     try {
       const pending = target.write(incident);
       if (pending && typeof (pending as Promise<void>).then === 'function') {
-        (pending as Promise<void>).then(undefined, (error) => this.fail(target, 'write', error));
+        (pending as Promise<void>).then(undefined, (error) => this.fail(target, index, 'write', error));
       }
       if (durable) target.flushSync?.();
     } catch (error) {
-      this.fail(target, durable ? 'write/flushSync' : 'write', error);
+      this.fail(target, index, durable ? 'write/flushSync' : 'write', error);
     }
   }
 
-  private fail(target: IncidentTarget, step: string, error: unknown): void {
-    this.reporter.report(`target:${targetName(target)}:${step}`, `${targetName(target)}.${step}() failed: ${describeError(error)}`);
+  private fail(target: IncidentTarget, index: number, step: string, error: unknown): void {
+    const name = targetName(target, index);
+    this.reporter.report(`${name}:${step}`, `${name}.${step}() failed: ${describeError(error)}`);
   }
 
   /** Waits for every target's pending writes; never rejects. */
   async flush(): Promise<void> {
-    await Promise.all(this.targets.map((target) => this.callAsync(target, 'flush')));
+    await Promise.all(this.targets.map((target, index) => this.callAsync(target, index, 'flush')));
   }
 
   /** Flushes then closes every target; never rejects. */
   async close(): Promise<void> {
     await this.flush();
-    await Promise.all(this.targets.map((target) => this.callAsync(target, 'close')));
+    await Promise.all(this.targets.map((target, index) => this.callAsync(target, index, 'close')));
   }
 
-  private async callAsync(target: IncidentTarget, step: 'flush' | 'close'): Promise<void> {
+  private async callAsync(target: IncidentTarget, index: number, step: 'flush' | 'close'): Promise<void> {
     try {
       await scopeStorage.run(DELIVERY_SCOPE, () => target[step]?.());
     } catch (error) {
-      this.fail(target, step, error);
+      this.fail(target, index, step, error);
     }
   }
 }

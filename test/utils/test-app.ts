@@ -15,9 +15,9 @@ export interface TestApp {
 }
 
 /** Boots the module the way a user does: bufferLogs, useLogger(app.get(...)), listen(0). */
-export async function startApp(module: Type<unknown>, platform: Platform): Promise<TestApp> {
+export async function startApp(module: Type<unknown>, platform: Platform, abortOnError = true): Promise<TestApp> {
   const adapter = platform === 'fastify' ? new FastifyAdapter() : new ExpressAdapter();
-  const app = await NestFactory.create(module, adapter as any, { bufferLogs: true, forceCloseConnections: true });
+  const app = await NestFactory.create(module, adapter as any, { bufferLogs: true, forceCloseConnections: true, abortOnError });
   const logger = app.get(IncidentLogger);
   app.useLogger(logger);
   await app.listen(0, '127.0.0.1');

@@ -1,0 +1,30 @@
+import { ConsoleLogger, INestApplicationContext, Logger, Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { IncidentBuffer, IncidentLogger, IncidentLoggerModule, IncidentLoggerModuleOptions } from '../../lib';
+
+export interface TestContext {
+  app: INestApplicationContext;
+  logger: IncidentLogger;
+  buffer: IncidentBuffer;
+  close(): Promise<void>;
+}
+
+/** A standalone Nest application context with the module installed as the app logger. */
+export async function startContext(options: IncidentLoggerModuleOptions): Promise<TestContext> {
+  @Module({ imports: [IncidentLoggerModule.forRoot(options)] })
+  class ContextModule {}
+  const app = await NestFactory.createApplicationContext(ContextModule, { bufferLogs: true });
+  const logger = app.get(IncidentLogger);
+  app.useLogger(logger);
+  app.flushLogs();
+  logger.globalScope.clear(); // drop Nest's own boot lines
+  return {
+    app,
+    logger,
+    buffer: app.get(IncidentBuffer),
+    async close() {
+      await app.close();
+      Logger.overrideLogger(new ConsoleLogger());
+    },
+  };
+}
