@@ -1,0 +1,15 @@
+import { Controller, Get, Logger, Param } from '@nestjs/common';
+import { OrdersService } from './orders.service';
+
+@Controller('orders')
+export class OrdersController {
+  private readonly logger = new Logger(OrdersController.name);
+
+  constructor(private readonly orders: OrdersService) {}
+
+  @Get(':id')
+  findOne(@Param('id') id: string) {
+    this.logger.debug(`GET /orders/${id}`);
+    return this.orders.findOne(id);
+  }
+}
