@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { IncidentLogger } from './incident-logger.service';
 import type { Incident, IncidentRecord, IncidentRequest } from './interfaces';
 import { scopeStorage } from './scope/incident-scope.storage';
+import type { IncidentBufferStats } from './scope/scope-registry';
 import { requestIdFrom } from './scope/request-id.util';
 
 /** Options of `IncidentBuffer.run()`. @publicApi */
@@ -55,11 +56,38 @@ export class IncidentBuffer {
    * Returns what `fn` returns (a promise stays in the scope until it settles).
    */
   run<T>(fn: () => T, options: IncidentScopeOptions = {}): T {
-    const scope = this.logger.createScope('request', {
+    const scope = this.logger.createScope({
       id: options.id === undefined ? requestIdFrom(undefined) : String(options.id),
       method: options.method ?? 'RUN',
       url: options.url ?? '',
     });
-    return scopeStorage.run(scope, fn);
+    let result: T;
+    try {
+      result = scopeStorage.run(scope, fn);
+    } catch (error) {
+      scope.end();
+      throw error;
+    }
+    if (result instanceof Promise) {
+      // The scope lives until the work settles. finally() keeps a rejection
+      // on the returned promise, so an unhandled one still crashes as before.
+      return result.finally(() => scope.end()) as T;
+    }
+    scope.end();
+    return result;
+  }
+
+  /**
+   * Writes every live buffer (each request scope, then the global one) as
+   * `dump` incidents and starts new windows: what was going on everywhere,
+   * for a hung process or a health check. Also bound to `dumpSignal`.
+   */
+  dumpAll(): Incident[] {
+    return this.logger.dumpAll();
+  }
+
+  /** Live request scopes, bytes buffered, the budget, and budget evictions. */
+  stats(): IncidentBufferStats {
+    return this.logger.stats();
   }
 }

@@ -4,6 +4,7 @@ import {
   DEFAULT_BUFFER_SIZE,
   DEFAULT_FLUSH_LEVEL,
   DEFAULT_MAX_BUFFER_BYTES,
+  DEFAULT_MAX_TOTAL_BUFFER_BYTES,
   DEFAULT_REQUEST_ID_HEADER,
   LOG_LEVEL_VALUES,
 } from './incident-logger.constants';
@@ -15,12 +16,15 @@ import type { IncidentLoggerModuleOptions } from './interfaces';
 export interface ResolvedIncidentLoggerOptions {
   bufferSize: number;
   maxBufferBytes: number;
+  maxTotalBufferBytes: number;
   flushLevel: LogLevel;
   logLevels: LogLevel[];
   targets: NonNullable<IncidentLoggerModuleOptions['targets']> | undefined;
   mountMiddleware: boolean;
   requestIdHeader: string;
   setResponseHeader: boolean;
+  flushOnCrash: boolean;
+  dumpSignal: NodeJS.Signals | undefined;
   /** Bounds and redaction applied when a record is captured. */
   capture: CapturePolicy;
 }
@@ -44,6 +48,14 @@ function checkPositiveInteger(name: string, value: unknown, fallback: number): n
   return value;
 }
 
+function checkSignal(signal: unknown): NodeJS.Signals | undefined {
+  if (signal === undefined) return undefined;
+  if (typeof signal !== 'string' || !/^SIG[A-Z0-9]+$/.test(signal) || signal === 'SIGKILL' || signal === 'SIGSTOP') {
+    fail(`dumpSignal must be a catchable signal name such as 'SIGUSR2'; got ${JSON.stringify(signal)}`);
+  }
+  return signal as NodeJS.Signals;
+}
+
 /** Validates user options and applies defaults; the one place defaults live. */
 export function resolveOptions(options: IncidentLoggerModuleOptions = {}): ResolvedIncidentLoggerOptions {
   const logLevels = options.logLevels ?? [...ALL_LOG_LEVELS];
@@ -57,12 +69,15 @@ export function resolveOptions(options: IncidentLoggerModuleOptions = {}): Resol
   return {
     bufferSize: checkPositiveInteger('bufferSize', options.bufferSize, DEFAULT_BUFFER_SIZE),
     maxBufferBytes: checkPositiveInteger('maxBufferBytes', options.maxBufferBytes, DEFAULT_MAX_BUFFER_BYTES),
+    maxTotalBufferBytes: checkPositiveInteger('maxTotalBufferBytes', options.maxTotalBufferBytes, DEFAULT_MAX_TOTAL_BUFFER_BYTES),
     flushLevel: checkLevel('flushLevel', options.flushLevel ?? DEFAULT_FLUSH_LEVEL),
     logLevels: [...logLevels],
     targets: options.targets,
     mountMiddleware: options.mountMiddleware ?? true,
     requestIdHeader: header.toLowerCase(),
     setResponseHeader: options.setResponseHeader ?? true,
+    flushOnCrash: options.flushOnCrash ?? true,
+    dumpSignal: checkSignal(options.dumpSignal),
     capture: { limits: DEFAULT_CAPTURE_LIMITS },
   };
 }

@@ -14,6 +14,7 @@ export const ALL_LOG_LEVELS: readonly LogLevel[] = ['verbose', 'debug', 'log', '
 
 export const DEFAULT_BUFFER_SIZE = 30;
 export const DEFAULT_MAX_BUFFER_BYTES = 256 * 1024;
+export const DEFAULT_MAX_TOTAL_BUFFER_BYTES = 64 * 1024 * 1024;
 export const DEFAULT_FLUSH_LEVEL: LogLevel = 'warn';
 export const DEFAULT_REQUEST_ID_HEADER = 'x-request-id';
 

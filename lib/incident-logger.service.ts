@@ -4,18 +4,21 @@ import {
   Injectable,
   LoggerService,
   LogLevel,
+  OnApplicationBootstrap,
   OnApplicationShutdown,
 } from '@nestjs/common';
 import { captureRecords, CapturePolicy } from './capture/capture-records.util';
 import { LogRecord, messageRecordBytes, recordBytes } from './capture/log-record';
 import { DELIVERY_SCOPE, IncidentDispatcher } from './delivery/incident-dispatcher';
 import { describeError, InternalReporter } from './delivery/internal-reporter';
+import { ProcessHooks } from './delivery/process-hooks';
 import { INCIDENT_TARGETS, LOG_LEVEL_VALUES, RESOLVED_INCIDENT_OPTIONS } from './incident-logger.constants';
 import type { ResolvedIncidentLoggerOptions } from './incident-logger-options.util';
 import { enabledLevelTable } from './incident-logger-levels.util';
 import type { Incident, IncidentReason, IncidentRecord, IncidentTarget } from './interfaces';
 import { IncidentScope } from './scope/incident-scope';
 import { scopeStorage } from './scope/incident-scope.storage';
+import { IncidentBufferStats, ScopeRegistry } from './scope/scope-registry';
 
 const FATAL = LOG_LEVEL_VALUES.fatal;
 
@@ -27,13 +30,15 @@ const FATAL = LOG_LEVEL_VALUES.fatal;
  * @publicApi
  */
 @Injectable()
-export class IncidentLogger implements LoggerService, BeforeApplicationShutdown, OnApplicationShutdown {
+export class IncidentLogger implements LoggerService, OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
   /** Buffer for everything outside a request: boot, timers, jobs. */
   readonly globalScope: IncidentScope;
   private enabled: boolean[];
   private readonly flushValue: number;
   private readonly policy: CapturePolicy;
   private readonly dispatcher: IncidentDispatcher;
+  private readonly registry: ScopeRegistry;
+  private readonly processHooks: ProcessHooks;
 
   constructor(
     @Inject(RESOLVED_INCIDENT_OPTIONS) readonly options: ResolvedIncidentLoggerOptions,
@@ -42,8 +47,17 @@ export class IncidentLogger implements LoggerService, BeforeApplicationShutdown,
     this.enabled = enabledLevelTable(options.logLevels);
     this.flushValue = LOG_LEVEL_VALUES[options.flushLevel];
     this.policy = options.capture;
-    this.globalScope = this.createScope('global');
+    this.registry = new ScopeRegistry(options.maxTotalBufferBytes);
+    this.globalScope = new IncidentScope('global', options.bufferSize, options.maxBufferBytes);
     this.dispatcher = new IncidentDispatcher(targets, new InternalReporter());
+    this.processHooks = new ProcessHooks(
+      {
+        onCrash: (error, origin) => this.flushCrash(error, origin),
+        onExit: () => this.dispatcher.flushSync(),
+        onDumpSignal: () => this.dumpAll(),
+      },
+      options,
+    );
   }
 
   verbose(message: any, ...optionalParams: any[]): void {
@@ -79,16 +93,30 @@ export class IncidentLogger implements LoggerService, BeforeApplicationShutdown,
     return this.enabled[LOG_LEVEL_VALUES[level]] === true;
   }
 
-  /** @internal A new scope with this logger's buffer limits. */
-  createScope(kind: 'request' | 'global', request?: Incident['request']): IncidentScope {
-    return new IncidentScope(kind, this.options.bufferSize, this.options.maxBufferBytes, request);
+  /** @internal A new request scope with this logger's limits, counted in the memory budget. */
+  createScope(request: Incident['request']): IncidentScope {
+    return new IncidentScope('request', this.options.bufferSize, this.options.maxBufferBytes, request, this.registry);
+  }
+
+  /** @internal Counters of the live request scopes and the memory budget. */
+  stats(): IncidentBufferStats {
+    return this.registry.stats();
+  }
+
+  /** @internal Writes every live buffer (request scopes, then the global one) as `dump` incidents. */
+  dumpAll(): Incident[] {
+    const incidents: Incident[] = [];
+    for (const scope of [...this.registry.live(), this.globalScope]) {
+      const incident = this.flushScope(scope, 'dump', undefined, true);
+      if (incident) incidents.push(incident);
+    }
+    return incidents;
   }
 
   /** @internal The scope records go to right now. */
   currentScope(): IncidentScope {
     const scope = scopeStorage.getStore();
-    // A request that has ended keeps no buffer: late records go to the global one.
-    return scope === undefined || scope.ended || scope === DELIVERY_SCOPE ? this.globalScope : scope;
+    return scope === undefined || scope === DELIVERY_SCOPE ? this.globalScope : scope;
   }
 
   /** @internal Writes the scope's window (plus an optional trigger) as an incident. */
@@ -109,12 +137,25 @@ export class IncidentLogger implements LoggerService, BeforeApplicationShutdown,
     );
   }
 
+  onApplicationBootstrap(): void {
+    this.processHooks.install();
+  }
+
   async beforeApplicationShutdown(): Promise<void> {
     await this.dispatcher.flush();
   }
 
   async onApplicationShutdown(): Promise<void> {
+    this.processHooks.uninstall();
     await this.dispatcher.close();
+  }
+
+  /** The process is dying: write where it happened, and the global buffer, synchronously. */
+  private flushCrash(error: unknown, origin: NodeJS.UncaughtExceptionOrigin): void {
+    const scope = this.currentScope();
+    const trigger = captureRecords('fatal', error, [origin], this.policy, Date.now());
+    this.flushScope(scope, 'crash', trigger, true);
+    if (scope !== this.globalScope) this.flushScope(this.globalScope, 'crash', undefined, true);
   }
 
   private handle(level: LogLevel, value: number, message: unknown, params: unknown[]): void {
@@ -122,7 +163,7 @@ export class IncidentLogger implements LoggerService, BeforeApplicationShutdown,
     try {
       const store = scopeStorage.getStore();
       if (store === DELIVERY_SCOPE) return this.reportReentrant(level, message);
-      const scope = store === undefined || store.ended ? this.globalScope : store;
+      const scope = store ?? this.globalScope;
       if (value < this.flushValue) return this.buffer(scope, level, message, params);
       const records = captureRecords(level, message, params, this.policy, Date.now());
       this.flushScope(scope, 'level', records, value === FATAL);

@@ -9,3 +9,4 @@ export type { IncidentFormat } from './format/incident-format.interface';
 export * from './interfaces';
 export type { IncidentScopeOptions } from './incident-buffer.service';
 export type { ConsoleTargetOptions } from './targets/console.target';
+export type { IncidentBufferStats } from './scope/scope-registry';

@@ -58,6 +58,17 @@ export class IncidentDispatcher {
     this.reporter.report(`${name}:${step}`, `${name}.${step}() failed: ${describeError(error)}`);
   }
 
+  /** Makes every target's pending writes durable now (crash and exit paths); never throws. */
+  flushSync(): void {
+    this.targets.forEach((target, index) => {
+      try {
+        target.flushSync?.();
+      } catch (error) {
+        this.fail(target, index, 'flushSync', error);
+      }
+    });
+  }
+
   /** Waits for every target's pending writes; never rejects. */
   async flush(): Promise<void> {
     await Promise.all(this.targets.map((target, index) => this.callAsync(target, index, 'flush')));

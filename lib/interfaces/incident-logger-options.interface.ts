@@ -19,6 +19,13 @@ export interface IncidentLoggerModuleOptions {
    */
   maxBufferBytes?: number;
   /**
+   * Upper bound on the bytes held by all live request scopes together. Over
+   * it, the scope that is writing drops its oldest records down to its fair
+   * share (budget / live scopes), then the oldest scopes above their share do.
+   * @default 67108864 (64 MiB)
+   */
+  maxTotalBufferBytes?: number;
+  /**
    * Records at or above this level write the scope's window as an incident.
    * Records below it are buffered.
    * @default 'warn'
@@ -49,6 +56,20 @@ export interface IncidentLoggerModuleOptions {
    * @default 'x-request-id'
    */
   requestIdHeader?: string;
+  /**
+   * On an uncaught exception or unhandled rejection, write the incident of the
+   * scope it happened in, and the global buffer, synchronously before the
+   * process dies. Observes through `uncaughtExceptionMonitor`: Node's own
+   * behaviour and exit code are unchanged.
+   * @default true
+   */
+  flushOnCrash?: boolean;
+  /**
+   * A signal that writes every live buffer (`IncidentBuffer.dumpAll()`), e.g.
+   * `'SIGUSR2'`. Off by default: listening to a signal changes what it does.
+   * @default undefined
+   */
+  dumpSignal?: NodeJS.Signals;
   /**
    * Echo the request id on the response under `requestIdHeader`, so a caller
    * can quote it when reporting a failure.

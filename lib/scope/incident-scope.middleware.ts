@@ -29,17 +29,14 @@ export class IncidentScopeMiddleware implements NestMiddleware {
     }
     const { requestIdHeader, setResponseHeader } = this.logger.options;
     const id = requestIdFrom(req.headers[requestIdHeader]);
-    const scope = this.logger.createScope('request', {
+    const scope = this.logger.createScope({
       id,
       method: req.method ?? 'UNKNOWN',
       url: req.originalUrl ?? req.url ?? '',
     });
     scopesByRequest.set(req, scope);
     if (setResponseHeader && !res.headersSent) res.setHeader(requestIdHeader, id);
-    res.once('close', () => {
-      scope.ended = true;
-      scope.clear();
-    });
+    res.once('close', () => scope.end());
     // run(), not enterWith(): enterWith would leave the store on the socket's
     // parser and leak it into the next keep-alive request. The Fastify
     // POST-with-body case (nestjs-pino#546) is covered by an e2e test.

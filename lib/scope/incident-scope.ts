@@ -1,5 +1,6 @@
 import { RingBuffer } from '../buffer/ring-buffer';
 import type { IncidentRecord, IncidentRequest } from '../interfaces';
+import type { ScopeRegistry } from './scope-registry';
 
 /** What a scope hands over when its window is taken for an incident. */
 export interface ScopeWindow {
@@ -15,7 +16,7 @@ export interface ScopeWindow {
 export class IncidentScope {
   private ring: RingBuffer<IncidentRecord> | undefined;
   private droppedSinceTake = 0;
-  /** Set when the request's response is finished; later records go to the global scope. */
+  /** Set when the request's response is finished (or the `run()` work settled). */
   ended = false;
 
   constructor(
@@ -23,7 +24,10 @@ export class IncidentScope {
     private readonly capacity: number,
     private readonly maxBytes: number,
     readonly request?: IncidentRequest,
-  ) {}
+    private registry?: ScopeRegistry,
+  ) {
+    registry?.register(this);
+  }
 
   get size(): number {
     return this.ring ? this.ring.size : 0;
@@ -40,14 +44,18 @@ export class IncidentScope {
   add(record: IncidentRecord, bytes: number): void {
     // Allocated on first use: a request that logs nothing costs no ring.
     const ring = this.ring ?? (this.ring = new RingBuffer(this.capacity, this.maxBytes));
+    const before = ring.totalWeight;
     this.droppedSinceTake += ring.push(record, bytes);
+    this.registry?.adjust(ring.totalWeight - before, this);
   }
 
-  /** Drops the oldest record; returns the bytes released. */
+  /** Drops the oldest record (counted as dropped); returns the bytes released. */
   evictOldest(): number {
     if (!this.ring || this.ring.size === 0) return 0;
     this.droppedSinceTake++;
-    return this.ring.dropOldest();
+    const released = this.ring.dropOldest();
+    this.registry?.adjust(-released, this);
+    return released;
   }
 
   snapshot(): IncidentRecord[] {
@@ -62,7 +70,25 @@ export class IncidentScope {
   }
 
   clear(): void {
-    this.ring?.clear();
+    if (this.ring) {
+      const released = this.ring.totalWeight;
+      this.ring.clear();
+      this.registry?.adjust(-released, this);
+    }
     this.droppedSinceTake = 0;
+  }
+
+  /**
+   * The request is over. Work it started and did not await (a timer, a
+   * promise) may still log, and its records still belong to this request, so
+   * the ring stays; it leaves the live-scope registry and its budget, and is
+   * garbage-collected with the request's last async resource.
+   */
+  end(): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.registry?.adjust(-this.bytes, this);
+    this.registry?.unregister(this);
+    this.registry = undefined;
   }
 }

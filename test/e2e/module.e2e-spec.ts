@@ -88,7 +88,8 @@ describe.each(PLATFORMS)('module wiring on %s', (platform) => {
     @Module({ imports: [IncidentLoggerModule.forRoot({ targets: [target] })], controllers: [FailController] })
     class AppModule {}
     t = await startApp(AppModule, platform);
-    for (const header of [{}, { 'x-request-id': 'id with spaces" <b>' }, { 'x-request-id': 'a'.repeat(129) }]) {
+    const headers: Array<Record<string, string>> = [{}, { 'x-request-id': 'id with spaces" <b>' }, { 'x-request-id': 'a'.repeat(129) }];
+    for (const header of headers) {
       const res = await fetch(`${t.url}/fail`, { headers: header });
       const echoed = res.headers.get('x-request-id');
       expect(echoed).toMatch(/^[0-9a-f-]{36}$/);
