@@ -29,7 +29,7 @@ export class ScopeRegistry {
     this.scopes.add(scope);
   }
 
-  /** Forgets an ended scope; its buffer must already be empty. */
+  /** Forgets an ended scope (its bytes were already subtracted through adjust). */
   unregister(scope: IncidentScope): void {
     this.scopes.delete(scope);
   }
