@@ -267,3 +267,20 @@ describe('IncidentBuffer', () => {
     expect(ctx.buffer.snapshot().map((r) => r.message)).toEqual(['global line']);
   });
 });
+
+describe('IncidentBuffer.run() and promises', () => {
+  it('returns a promise that still rejects (an unhandled rejection is not swallowed)', async () => {
+    const ctx = await startContext({ targets: [new MemoryTarget()] });
+    try {
+      const failing = ctx.buffer.run(async () => {
+        throw new Error('job failed');
+      });
+      await expect(failing).rejects.toThrow('job failed');
+      expect(ctx.buffer.stats().liveScopes).toBe(0);
+      expect(() => ctx.buffer.run(() => { throw new Error('sync failure'); })).toThrow('sync failure');
+      expect(ctx.buffer.stats().liveScopes).toBe(0);
+    } finally {
+      await ctx.close();
+    }
+  });
+});
