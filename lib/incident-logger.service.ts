@@ -174,14 +174,14 @@ export class IncidentLogger implements LoggerService, OnApplicationBootstrap, Be
   }
 
   private buffer(scope: IncidentScope, level: LogLevel, message: unknown, params: unknown[]): void {
-    // Hot path: a string message with the facade's context and nothing to bound or scrub.
+    // Hot path: a short string message, with or without the facade's context.
     if (
       typeof message === 'string' &&
       message.length <= this.policy.limits.maxStringLength &&
-      this.policy.redactor === undefined &&
       (params.length === 0 || (params.length === 1 && typeof params[0] === 'string' && params[0].length <= 256))
     ) {
-      scope.add(new LogRecord(level, Date.now(), message, params[0] as string | undefined), messageRecordBytes(message));
+      const text = this.policy.redactor === undefined ? message : this.policy.redactor.scrub(message);
+      scope.add(new LogRecord(level, Date.now(), text, params[0] as string | undefined), messageRecordBytes(text));
       return;
     }
     for (const record of captureRecords(level, message, params, this.policy, Date.now())) {
