@@ -1,0 +1,38 @@
+// Prepares a compatibility folder (test/compat/<name>): installs its pinned Nest
+// major with `npm ci`, then installs the library the way users get it, from the
+// tarball `npm pack` makes of a fresh build. Used by test/e2e/compat-*.e2e-spec.ts.
+const { execFileSync } = require('node:child_process');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+
+const ROOT = path.resolve(__dirname, '../..');
+const NPM = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+
+function run(command, args, cwd) {
+  return execFileSync(command, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+function prepareCompat(name) {
+  const dir = path.join(__dirname, name);
+  const installed = path.join(dir, 'node_modules', '.package-lock.json');
+  const lock = path.join(dir, 'package-lock.json');
+  if (!fs.existsSync(installed) || fs.statSync(installed).mtimeMs < fs.statSync(lock).mtimeMs) {
+    run(NPM, ['ci', '--no-audit', '--no-fund'], dir);
+  }
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'incident-pack-'));
+  try {
+    run(NPM, ['run', 'build'], ROOT);
+    const tarball = run(NPM, ['pack', '--silent', '--pack-destination', out], ROOT).trim().split('\n').pop();
+    const target = path.join(dir, 'node_modules', 'nestjs-incident-logger');
+    fs.rmSync(target, { recursive: true, force: true });
+    fs.mkdirSync(target, { recursive: true });
+    run('tar', ['-xzf', path.join(out, tarball), '-C', target, '--strip-components=1'], ROOT);
+  } finally {
+    fs.rmSync(out, { recursive: true, force: true });
+  }
+  return dir;
+}
+
+module.exports = { prepareCompat };
+if (require.main === module) console.log(prepareCompat(process.argv[2] || 'nest10'));

@@ -1,0 +1,47 @@
+import { spawnSync } from 'node:child_process';
+import * as path from 'node:path';
+import type { Incident } from '../../lib';
+
+// eslint-disable-next-line @typescript-eslint/no-var-requires
+const { prepareCompat } = require('../compat/prepare-compat.js') as { prepareCompat(name: string): string };
+
+interface CompatResult {
+  nest: string;
+  statuses: number[];
+  incidents: Incident[];
+}
+
+/**
+ * The packed library (npm pack of a fresh build) installed next to Nest 10
+ * (Express 4, Fastify 4), driven over real HTTP in a child process: the peer
+ * range claims ^10, and Nest 10 logs unhandled errors as (message, stack).
+ */
+describe('Nest 10 compatibility (packed package)', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = prepareCompat('nest10');
+  }, 240_000);
+
+  it.each(['express', 'fastify'])('%s: request windows, ExceptionsHandler (message, stack), POST body', (platform) => {
+    const child = spawnSync(process.execPath, [path.join(__dirname, '../compat/compat-app.js'), dir, platform], {
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(child.stderr).toBe('');
+    expect(child.status).toBe(0);
+    const result = JSON.parse(child.stdout) as CompatResult;
+    expect(result.nest).toMatch(/^10\./);
+    expect(result.statuses).toEqual([200, 500, 201]);
+    const summary = result.incidents.map((incident) => [
+      `${incident.request?.method} ${incident.request?.url}`,
+      incident.records.map((r) => [r.level, r.message, r.context]),
+    ]);
+    expect(summary).toEqual([
+      ['GET /fail', [['debug', 'before failing', 'Compat'], ['error', 'failed on purpose', 'Compat']]],
+      ['GET /throw', [['debug', 'before throwing', 'Compat'], ['error', 'unhandled on purpose', 'ExceptionsHandler']]],
+      ['POST /body', [['debug', 'body b1', 'Compat'], ['warn', 'warn b1', 'Compat']]],
+    ]);
+    // Nest 10 passes the stack as a separate string argument: it must land in `stack`.
+    expect(result.incidents[1].trigger?.stack).toMatch(/^Error: unhandled on purpose\n\s+at /);
+  });
+});
