@@ -33,6 +33,16 @@ class OrdersController {
     return { id };
   }
 
+  @Get('twice')
+  async twice() {
+    this.logger.debug('first step');
+    this.logger.warn('first problem');
+    await new Promise((resolve) => setTimeout(resolve, 1));
+    this.logger.debug('second step');
+    this.logger.error('second problem');
+    return 'ok';
+  }
+
   @Get('throw')
   throws() {
     this.logger.debug('about to throw');
@@ -82,6 +92,15 @@ describe.each(PLATFORMS)('request scope on %s', (platform) => {
     expect(incident.trigger).toBe(incident.records[2]);
     expect(incident.request).toEqual({ id: 'req-7', method: 'GET', url: '/fail/7' });
     expect(incident.scope).toBe('request');
+  });
+
+  it('a second error in the same request carries only what came after the first', async () => {
+    const res = await fetch(`${t.url}/twice`, { headers: { 'x-request-id': 'twice-1' } });
+    expect(res.status).toBe(200);
+    expect(target.incidents.map((i) => [i.request?.id, i.records.map((r) => r.message)])).toEqual([
+      ['twice-1', ['first step', 'first problem']],
+      ['twice-1', ['second step', 'second problem']],
+    ]);
   });
 
   it('writes nothing for a request that does not fail', async () => {
