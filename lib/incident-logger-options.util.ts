@@ -8,8 +8,8 @@ import {
   DEFAULT_REQUEST_ID_HEADER,
   LOG_LEVEL_VALUES,
 } from './incident-logger.constants';
-import { DEFAULT_CAPTURE_LIMITS } from './capture/capture-limits.interface';
 import type { CapturePolicy } from './capture/capture-records.util';
+import { resolveCapturePolicy } from './capture/capture-policy.util';
 import type { IncidentLoggerModuleOptions } from './interfaces';
 
 /** Options with every default applied; produced once, by `resolveOptions`. */
@@ -56,6 +56,15 @@ function checkSignal(signal: unknown): NodeJS.Signals | undefined {
   return signal as NodeJS.Signals;
 }
 
+/** Redaction and capture bounds; a bad setting fails startup like any other option. */
+function resolveCapture(options: IncidentLoggerModuleOptions): CapturePolicy {
+  try {
+    return resolveCapturePolicy(options.redact, options.captureLimits);
+  } catch (error) {
+    return fail((error as Error).message);
+  }
+}
+
 /** Validates user options and applies defaults; the one place defaults live. */
 export function resolveOptions(options: IncidentLoggerModuleOptions = {}): ResolvedIncidentLoggerOptions {
   const logLevels = options.logLevels ?? [...ALL_LOG_LEVELS];
@@ -78,6 +87,6 @@ export function resolveOptions(options: IncidentLoggerModuleOptions = {}): Resol
     setResponseHeader: options.setResponseHeader ?? true,
     flushOnCrash: options.flushOnCrash ?? true,
     dumpSignal: checkSignal(options.dumpSignal),
-    capture: { limits: DEFAULT_CAPTURE_LIMITS },
+    capture: resolveCapture(options),
   };
 }

@@ -169,7 +169,7 @@ export class IncidentLogger implements LoggerService, OnApplicationBootstrap, Be
       this.flushScope(scope, 'level', records, value === FATAL);
     } catch (error) {
       // The logger must never be the thing that breaks the app.
-      this.dispatcher.reporter.report('capture', `a ${level} record was lost: ${describeError(error)}`);
+      this.dispatcher.reporter.report('capture', `a ${level} record was lost: ${this.scrub(describeError(error))}`);
     }
   }
 
@@ -180,8 +180,10 @@ export class IncidentLogger implements LoggerService, OnApplicationBootstrap, Be
       message.length <= this.policy.limits.maxStringLength &&
       (params.length === 0 || (params.length === 1 && typeof params[0] === 'string' && params[0].length <= 256))
     ) {
-      const text = this.policy.redactor === undefined ? message : this.policy.redactor.scrub(message);
-      scope.add(new LogRecord(level, Date.now(), text, params[0] as string | undefined), messageRecordBytes(text));
+      const redactor = this.policy.redactor;
+      const text = redactor === undefined ? message : redactor.scrub(message);
+      const context = params[0] as string | undefined;
+      scope.add(new LogRecord(level, Date.now(), text, redactor === undefined || context === undefined ? context : redactor.scrub(context)), messageRecordBytes(text));
       return;
     }
     for (const record of captureRecords(level, message, params, this.policy, Date.now())) {
@@ -192,6 +194,11 @@ export class IncidentLogger implements LoggerService, OnApplicationBootstrap, Be
   private reportReentrant(level: LogLevel, message: unknown): void {
     if (LOG_LEVEL_VALUES[level] < this.flushValue) return;
     const text = typeof message === 'string' ? message : message instanceof Error ? message.message : typeof message;
-    this.dispatcher.reporter.report('reentrant', `a target logged "${level}" while writing an incident (not turned into a new incident): ${String(text).slice(0, 200)}`);
+    this.dispatcher.reporter.report('reentrant', `a target logged "${level}" while writing an incident (not turned into a new incident): ${this.scrub(String(text).slice(0, 200))}`);
+  }
+
+  /** @internal Redacts text that leaves the capture path (request URLs, stderr reports). */
+  scrub(text: string): string {
+    return this.policy.redactor ? this.policy.redactor.scrub(text) : text;
   }
 }

@@ -187,7 +187,7 @@ describe('IncidentLogger through the Nest Logger facade', () => {
     const noisy: IncidentTarget = {
       write() {
         writes++;
-        new Logger('NoisyTarget').error('target failed');
+        new Logger('NoisyTarget').error('target failed, password=stderr-secret');
         setImmediate(() => new Logger('NoisyTarget').error('later, asynchronously'));
       },
     };
@@ -198,6 +198,9 @@ describe('IncidentLogger through the Nest Logger facade', () => {
       await new Promise((resolve) => setTimeout(resolve, 20));
       expect(writes).toBe(1);
       expect(stderr.mock.calls.some((call) => String(call[0]).includes('while writing an incident'))).toBe(true);
+      // stderr reports are redacted like records.
+      expect(stderr.mock.calls.some((call) => String(call[0]).includes('stderr-secret'))).toBe(false);
+      expect(stderr.mock.calls.some((call) => String(call[0]).includes('password=[REDACTED]'))).toBe(true);
     } finally {
       stderr.mockRestore();
     }

@@ -1,14 +1,41 @@
-/** Bounds applied when a logged value is captured into a record. */
+/**
+ * Bounds applied when a logged value is captured into a record
+ * (`IncidentLoggerModuleOptions.captureLimits`). Whatever is logged, a record
+ * costs at most about these sizes, and holds no reference to the value.
+ * @publicApi
+ */
 export interface CaptureLimits {
-  /** Longest string kept (characters); longer ones are cut with a marker. */
+  /**
+   * Longest string kept, in characters (message, string value, key, Error
+   * message); longer ones are cut with `…[truncated N chars]`. Stacks, with
+   * their `Caused by:` sections, may be 4 times longer. At least 16.
+   * @default 8192
+   */
   maxStringLength: number;
-  /** Nesting depth kept for objects and arrays. */
+  /**
+   * Levels of objects and arrays expanded (the logged value is level 1);
+   * deeper ones are summarised as `"[Object]"`, `"[Array(3)]"`,
+   * `"[TypeError: message]"`. From 1 to 100.
+   * @default 6
+   */
   maxDepth: number;
-  /** Keys or items kept per object, array, Map or Set. */
+  /**
+   * Keys or items kept per object, array, Map or Set; the rest is counted in
+   * a `"…": "N more keys"` / `"… N more items"` marker.
+   * @default 100
+   */
   maxBreadth: number;
-  /** Values visited in one captured argument, in total. */
+  /**
+   * Values visited in one logged argument, in total: stops a graph with many
+   * shared references (exponential when expanded).
+   * @default 1000
+   */
   maxNodes: number;
-  /** Characters of JSON produced for one captured argument. */
+  /**
+   * Characters of JSON produced for one logged argument; never exceeded (the
+   * last containers are closed with omission markers). At least 256.
+   * @default 65536
+   */
   maxJsonLength: number;
 }
 
@@ -20,11 +47,11 @@ export const DEFAULT_CAPTURE_LIMITS: Readonly<CaptureLimits> = Object.freeze({
   maxJsonLength: 64 * 1024,
 });
 
-/** Removes secrets from captured data. Built once from the redaction options. */
+/** Removes secrets from captured data. Built once from the redaction options (`createRedactor`). */
 export interface Redactor {
-  /** Whether the value under this key must be replaced by the censor. */
+  /** Whether the value under this property name must be replaced by the censor. */
   isSecretKey(key: string): boolean;
-  /** Returns the text with secret-looking substrings replaced. */
+  /** The text with secret-looking substrings replaced; the same string when there are none. */
   scrub(text: string): string;
   readonly censor: string;
 }

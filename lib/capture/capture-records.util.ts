@@ -1,5 +1,7 @@
 import type { LogLevel } from '@nestjs/common';
+import { boundText } from './bound-text.util';
 import type { CaptureLimits, Redactor } from './capture-limits.interface';
+import { describeFailure, describeFunction, isErrorLike, readField } from './hostile-value.util';
 import { LogRecord } from './log-record';
 import { parseLogArguments } from './parse-log-arguments.util';
 import { toSafeJson } from './safe-json.util';
@@ -18,89 +20,122 @@ interface CapturedMessage {
 }
 
 const MAX_CAUSE_DEPTH = 8;
+/** A lazy message may return another function; this many are called, no more. */
+const MAX_LAZY_DEPTH = 3;
+const MAX_CONTEXT_LENGTH = 256;
+/** A stack with its `Caused by:` sections may be this many times `maxStringLength`. */
+const STACK_LENGTH_FACTOR = 4;
+/** Error fields that have their own place in a record, or are behaviour. */
+const NOT_ERROR_DATA = new Set(['message', 'stack', 'toJSON']);
 
-function safeText(value: unknown, policy: CapturePolicy): string {
+function safeText(value: unknown, policy: CapturePolicy, max = policy.limits.maxStringLength): string {
   let text: string;
   try {
     text = typeof value === 'string' ? value : String(value);
-  } catch {
-    text = '[unprintable]';
+  } catch (error) {
+    text = `[unprintable: ${describeFailure(error)}]`;
   }
-  if (policy.redactor) text = policy.redactor.scrub(text);
-  return truncateString(text, policy.limits.maxStringLength);
-}
-
-function readField(error: object, key: string): unknown {
-  try {
-    return (error as Record<string, unknown>)[key];
-  } catch {
-    return undefined;
-  }
+  return boundText(text, max, policy.redactor);
 }
 
 /** The stack of an error followed by `Caused by:` sections for its cause chain. */
 function stackWithCauses(error: Error, policy: CapturePolicy): string | undefined {
+  const max = policy.limits.maxStringLength * STACK_LENGTH_FACTOR;
   const sections: string[] = [];
   const seen = new Set<unknown>();
+  let length = 0;
   let current: unknown = error;
-  for (let depth = 0; current !== undefined && current !== null && depth < MAX_CAUSE_DEPTH; depth++) {
+  for (let depth = 0; current !== undefined && current !== null; depth++) {
+    if (depth >= MAX_CAUSE_DEPTH || length >= max) {
+      sections.push('Caused by: […]');
+      break;
+    }
     if (seen.has(current)) {
       sections.push('Caused by: [Circular]');
       break;
     }
     seen.add(current);
-    const isError = current instanceof Error;
-    const stack = isError ? readField(current, 'stack') : undefined;
-    const body = typeof stack === 'string' ? stack : isError ? `${readField(current, 'name')}: ${readField(current, 'message')}` : toSafeJson(current, policy.limits, policy.redactor);
+    let body: string;
+    if (isErrorLike(current)) {
+      const stack = readField(current, 'stack');
+      body = typeof stack === 'string' ? stack : `${safeText(readField(current, 'name'), policy)}: ${safeText(readField(current, 'message'), policy)}`;
+    } else {
+      body = toSafeJson(current, policy.limits, policy.redactor);
+    }
+    // Each section is bounded before joining: no full copy of a huge stack.
+    body = safeText(body, policy, max);
     sections.push(depth === 0 ? body : `Caused by: ${body}`);
-    current = isError || typeof current === 'object' ? readField(current as object, 'cause') : undefined;
+    length += body.length;
+    current = typeof current === 'object' || typeof current === 'function' ? readField(current, 'cause') : undefined;
   }
-  if (sections.length === 0) return undefined;
-  return safeText(sections.join('\n'), { ...policy, limits: { ...policy.limits, maxStringLength: policy.limits.maxStringLength * 4 } });
+  return sections.length === 0 ? undefined : truncateString(sections.join('\n'), max);
 }
 
 /** Name, own properties, cause and aggregated errors of an Error, as bounded JSON data. */
 function errorData(error: Error, policy: CapturePolicy): Record<string, unknown> | undefined {
-  const extra: Record<string, unknown> = {};
+  // Null prototype: an own `__proto__` key of the error is copied as data, not as a prototype.
+  const extra: Record<string, unknown> = Object.create(null);
+  const name = readField(error, 'name');
+  if (name !== 'Error') extra.name = name;
   let keys: string[] = [];
   try {
     keys = Object.keys(error);
   } catch {
-    // revoked proxy or hostile object: name and stack are all we can give
+    // A hostile object (e.g. a proxy): name, message and stack are all we can give.
   }
-  for (const key of keys) if (key !== 'stack' && key !== 'message') extra[key] = readField(error, key);
-  const name = readField(error, 'name');
-  if (name !== 'Error') extra.name = name;
-  const cause = readField(error, 'cause');
-  if (cause !== undefined) extra.cause = cause;
-  if (error instanceof AggregateError) extra.errors = readField(error, 'errors');
+  for (const key of keys) if (!NOT_ERROR_DATA.has(key)) extra[key] = readField(error, key);
+  try {
+    if (!('cause' in extra) && 'cause' in error) extra.cause = readField(error, 'cause');
+    if (error instanceof AggregateError) extra.errors = readField(error, 'errors');
+  } catch {
+    // Same as above.
+  }
   if (Object.keys(extra).length === 0) return undefined;
-  return JSON.parse(toSafeJson(extra, policy.limits, policy.redactor)) as Record<string, unknown>;
+  const parsed: unknown = JSON.parse(toSafeJson(extra, policy.limits, policy.redactor));
+  return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : { value: parsed };
 }
 
-function captureMessage(message: unknown, policy: CapturePolicy): CapturedMessage {
+function captureMessage(message: unknown, policy: CapturePolicy, lazyDepth = 0): CapturedMessage {
   if (typeof message === 'string') return { text: safeText(message, policy) };
-  if (message instanceof Error) {
+  if (isErrorLike(message)) {
     return { text: safeText(readField(message, 'message'), policy), stack: stackWithCauses(message, policy), data: errorData(message, policy) };
   }
   if (typeof message === 'function') {
     // Like ConsoleLogger: a class prints its name, a function is a lazy message.
-    const source = Function.prototype.toString.call(message);
-    if (source.startsWith('class')) return { text: safeText(message.name, policy) };
+    let source = '';
     try {
-      return captureMessage((message as () => unknown)(), policy);
-    } catch (error) {
-      return { text: `[lazy message threw: ${safeText(error instanceof Error ? error.message : error, policy)}]` };
+      source = Function.prototype.toString.call(message);
+    } catch {
+      // A revoked function proxy: not a class.
     }
+    if (source.startsWith('class')) return { text: safeText(readField(message, 'name'), policy) };
+    if (lazyDepth >= MAX_LAZY_DEPTH) return { text: safeText(describeFunction(message), policy) };
+    let produced: unknown;
+    try {
+      produced = (message as () => unknown)();
+    } catch (error) {
+      return { text: `[lazy message threw: ${safeText(describeFailure(error), policy)}]` };
+    }
+    return captureMessage(produced, policy, lazyDepth + 1);
   }
   if (typeof message === 'object' && message !== null) return { text: toSafeJson(message, policy.limits, policy.redactor) };
   return { text: safeText(typeof message === 'symbol' ? message.toString() : message, policy) };
 }
 
+function captureMessageSafely(message: unknown, policy: CapturePolicy): CapturedMessage {
+  try {
+    return captureMessage(message, policy);
+  } catch (error) {
+    // Nothing a logged value does may cost the record (or the caller).
+    return { text: `[capture failed: ${describeFailure(error)}]` };
+  }
+}
+
 /**
  * Turns one Nest log call into records, one per message as ConsoleLogger
- * prints one line per message. Everything is copied and bounded now, so later
- * mutation of the logged objects cannot change the records.
+ * prints one line per message. Everything is copied, bounded and redacted now,
+ * so the records hold no reference to the logged values (later mutation does
+ * not change them) and no secret enters a buffer.
  */
 export function captureRecords(
   level: LogLevel,
@@ -110,15 +145,16 @@ export function captureRecords(
   timestamp: number,
 ): LogRecord[] {
   const call = parseLogArguments(level, [message, ...optionalParams]);
-  const context = call.context === undefined ? undefined : truncateString(call.context, 256);
+  // The trailing string is the context to Nest, even when it was meant as data: scrub it too.
+  const context = call.context === undefined ? undefined : boundText(call.context, MAX_CONTEXT_LENGTH, policy.redactor);
+  const stack = call.stack === undefined ? undefined : safeText(call.stack, policy, policy.limits.maxStringLength * STACK_LENGTH_FACTOR);
   const records: LogRecord[] = [];
   const last = call.messages.length - 1;
   call.messages.forEach((item, index) => {
-    const captured = captureMessage(item, policy);
+    const captured = captureMessageSafely(item, policy);
     // The stack argument belongs to the call: attach it to its last record.
-    const stack = index === last && call.stack !== undefined ? safeText(call.stack, policy) : captured.stack;
-    records.push(new LogRecord(level, timestamp, captured.text, context, stack, captured.data));
+    records.push(new LogRecord(level, timestamp, captured.text, context, index === last && stack !== undefined ? stack : captured.stack, captured.data));
   });
-  if (records.length === 0) records.push(new LogRecord(level, timestamp, '', context, call.stack));
+  if (records.length === 0) records.push(new LogRecord(level, timestamp, '', context, stack));
   return records;
 }

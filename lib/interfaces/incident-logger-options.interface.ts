@@ -1,4 +1,6 @@
 import type { LogLevel, Type } from '@nestjs/common';
+import type { CaptureLimits } from '../capture/capture-limits.interface';
+import type { RedactOptions } from '../capture/redact-options.interface';
 import type { IncidentTarget } from './incident-target.interface';
 
 /**
@@ -76,4 +78,19 @@ export interface IncidentLoggerModuleOptions {
    * @default true
    */
   setResponseHeader?: boolean;
+  /**
+   * Redaction applied when a record is captured, before it is buffered:
+   * values under secret-looking property names (any depth, any case) and
+   * secret-looking substrings of every string (Bearer/Basic credentials, JWTs,
+   * passwords in URLs, `token=…` pairs) are replaced by a censor. `false`
+   * turns it off. Invalid settings fail at startup.
+   * @default {} (on, with DEFAULT_REDACT_KEYS and the built-in patterns, censor '[REDACTED]')
+   */
+  redact?: RedactOptions | false;
+  /**
+   * Bounds applied when a logged value is captured, so a huge string or object
+   * costs a bounded amount of memory (and is not retained).
+   * @default { maxStringLength: 8192, maxDepth: 6, maxBreadth: 100, maxNodes: 1000, maxJsonLength: 65536 }
+   */
+  captureLimits?: Partial<CaptureLimits>;
 }

@@ -3,7 +3,10 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { IncidentLogger } from '../incident-logger.service';
 import { IncidentScope } from './incident-scope';
 import { scopeStorage } from './incident-scope.storage';
+import { truncateString } from '../capture/truncate.util';
 import { requestIdFrom } from './request-id.util';
+
+const MAX_URL_LENGTH = 2048;
 
 type RawRequest = IncomingMessage & { originalUrl?: string };
 
@@ -32,7 +35,8 @@ export class IncidentScopeMiddleware implements NestMiddleware {
     const scope = this.logger.createScope({
       id,
       method: req.method ?? 'UNKNOWN',
-      url: req.originalUrl ?? req.url ?? '',
+      // Query strings carry tokens (?token=…): scrubbed and bounded like any record.
+      url: truncateString(this.logger.scrub(req.originalUrl ?? req.url ?? ''), MAX_URL_LENGTH),
     });
     scopesByRequest.set(req, scope);
     if (setResponseHeader && !res.headersSent) res.setHeader(requestIdHeader, id);

@@ -1,0 +1,189 @@
+import { captureRecords, CapturePolicy } from '../lib/capture/capture-records.util';
+import { DEFAULT_CAPTURE_LIMITS } from '../lib/capture/capture-limits.interface';
+import { createRedactor } from '../lib/capture/redactor';
+import { DEFAULT_REDACT_KEYS } from '../lib/capture/redaction.constants';
+import { toSafeJson } from '../lib/capture/safe-json.util';
+import { resolveOptions } from '../lib/incident-logger-options.util';
+import type { IncidentLoggerModuleOptions } from '../lib/interfaces';
+
+const redactor = createRedactor();
+const policy: CapturePolicy = { limits: DEFAULT_CAPTURE_LIMITS, redactor };
+const json = (value: unknown) => toSafeJson(value, DEFAULT_CAPTURE_LIMITS, redactor);
+const SECRET = 'S3cr3tV4lue';
+
+describe('redaction by key', () => {
+  const secretKeys = [
+    'authorization', 'Authorization', 'AUTHORIZATION', 'proxy-authorization',
+    'cookie', 'Cookie', 'set-cookie', 'Set-Cookie', 'cookies',
+    'password', 'Password', 'newPassword', 'db_password', 'passwordHash', 'passwd', 'pwd', 'pass', 'passphrase',
+    'secret', 'client_secret', 'clientSecret', 'secretAccessKey',
+    'token', 'access_token', 'accessToken', 'refresh_token', 'id_token', 'x-auth-token', 'csrfToken',
+    'api_key', 'apiKey', 'api-key', 'apikey', 'x-api-key', 'X-API-KEY',
+    'private_key', 'privateKey', 'session', 'sessionId', 'session_id', 'credentials', 'credential', 'jwt',
+  ];
+  it.each(secretKeys)('redacts the value under %s', (key) => {
+    expect(JSON.parse(json({ [key]: SECRET, id: 1 }))).toEqual({ [key]: '[REDACTED]', id: 1 });
+  });
+
+  it.each(['maxTokens', 'totalTokens', 'tokenCount', 'username', 'id', 'key', 'author', 'sessions', 'passenger'])('keeps %s', (key) => {
+    expect(JSON.parse(json({ [key]: 'visible' }))).toEqual({ [key]: 'visible' });
+  });
+
+  it('redacts at any depth (1 to 6 levels), through arrays, Maps, Headers, URLSearchParams and Error properties', () => {
+    for (let depth = 1; depth <= 6; depth++) {
+      let value: unknown = { Authorization: `Bearer ${SECRET}` };
+      for (let i = 1; i < depth; i++) value = i % 2 ? [value] : { level: value };
+      const out = toSafeJson(value, { ...DEFAULT_CAPTURE_LIMITS, maxDepth: 10 }, redactor);
+      expect(out).not.toContain(SECRET);
+      expect(out).toContain('"Authorization":"[REDACTED]"');
+    }
+    const axiosLike = Object.assign(new Error('Request failed with status code 401'), {
+      config: { url: '/me', headers: new Map([['Authorization', `Bearer ${SECRET}`]]) },
+      request: { headers: new Headers({ cookie: `sid=${SECRET}` }) },
+      query: new URLSearchParams(`access_token=${SECRET}&page=2`),
+    });
+    const out = json({ error: axiosLike, [Symbol('token')]: SECRET });
+    expect(out).not.toContain(SECRET);
+    expect(JSON.parse(out).error.query).toEqual({ access_token: '[REDACTED]', page: '2' });
+    const record = captureRecords('error', axiosLike, [], policy, 0)[0];
+    expect(JSON.stringify(record)).not.toContain(SECRET);
+  });
+
+  it('censors a whole subtree under a secret key', () => {
+    expect(JSON.parse(json({ credentials: { user: 'bob', pass: SECRET }, user: 'bob' }))).toEqual({ credentials: '[REDACTED]', user: 'bob' });
+  });
+
+  it('scrubs keys that are themselves secrets', () => {
+    expect(json({ [`Bearer ${SECRET}`]: 'session' })).toBe('{"Bearer [REDACTED]":"session"}');
+  });
+});
+
+describe('redaction inside strings', () => {
+  const cases: Array<[string, string]> = [
+    [`Authorization: Bearer ${SECRET}`, 'Authorization: Bearer [REDACTED]'],
+    [`calling with bearer ${SECRET}.x-y_z~+/==`, 'calling with bearer [REDACTED]'],
+    [`Basic dXNlcjpodW50ZXIy then basic auth`, 'Basic [REDACTED] then basic auth'],
+    [`jwt eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjMifQ.${SECRET} ok`, 'jwt [REDACTED] ok'],
+    [`GET /callback?code=1&token=${SECRET}&state=2`, 'GET /callback?code=1&token=[REDACTED]&state=2'],
+    [`https://api.example.com/x?access_token=${SECRET}#f`, 'https://api.example.com/x?access_token=[REDACTED]#f'],
+    [`login password=${SECRET} for bob`, 'login password=[REDACTED] for bob'],
+    [`{"user":"bob","password":"${SECRET} with spaces","n":1}`, '{"user":"bob","password":"[REDACTED]","n":1}'],
+    [`{\\"password\\":\\"${SECRET}\\"}`, '{\\"password\\":\\"[REDACTED]\\"}'],
+    [`client_secret = '${SECRET} x'`, "client_secret = '[REDACTED]'"],
+    [`Cookie: theme=dark; sid=${SECRET}\nHost: x`, 'Cookie: [REDACTED]\nHost: x'],
+    [`set-cookie: sid=${SECRET}; HttpOnly`, 'set-cookie: [REDACTED]'],
+    [`x-api-key: ${SECRET}`, 'x-api-key: [REDACTED]'],
+    [`postgres://app:${SECRET}@db:5432/orders`, 'postgres://app:[REDACTED]@db:5432/orders'],
+    [`https://${SECRET}@github.com/org/repo`, 'https://[REDACTED]@github.com/org/repo'],
+  ];
+  it.each(cases)('%j', (input, expected) => {
+    expect(redactor.scrub(input)).toBe(expected);
+    expect(redactor.scrub(expected)).toBe(expected); // idempotent: capture may scrub twice
+  });
+
+  it('leaves ordinary messages alone (and returns the same string)', () => {
+    for (const text of ['loading order 107', 'retry=3 status: 200', 'token bucket refilled', 'maxTokens: 2048', 'basic auth is disabled', 'https://example.com/a@b']) {
+      expect(redactor.scrub(text)).toBe(text);
+    }
+  });
+
+  it('scrubs message strings, Error messages and stacks, the stack argument and the context', () => {
+    const error = new Error(`login failed: password=${SECRET}`);
+    const records = captureRecords('error', `sending Bearer ${SECRET}`, [error, `Bearer ${SECRET}`], policy, 0);
+    const stackCall = captureRecords('error', 'failed', [`Error: token=${SECRET}\n    at f (file.js:1:1)`, 'Ctx'], policy, 0);
+    const out = JSON.stringify([records, stackCall]);
+    expect(out).not.toContain(SECRET);
+    expect(records[1].message).toBe('login failed: password=[REDACTED]');
+    expect(records[1].stack).toContain('password=[REDACTED]');
+    expect(records[0].context).toBe('Bearer [REDACTED]');
+    expect(stackCall[0].stack).toContain('token=[REDACTED]');
+  });
+
+  it('censors a secret cut by maxStringLength', () => {
+    const max = DEFAULT_CAPTURE_LIMITS.maxStringLength;
+    for (const shift of [-30, -5, 0, 3]) {
+      const text = `${'x'.repeat(max + shift)} token=${SECRET}${'y'.repeat(1000)}`;
+      const message = captureRecords('debug', text, [], policy, 0)[0].message;
+      for (let i = 0; i + 4 <= SECRET.length; i++) expect(message).not.toContain(SECRET.slice(i, i + 4));
+    }
+    // A pattern that needs the whole value (here a card number) still sees it across the cut.
+    const cards: CapturePolicy = { limits: DEFAULT_CAPTURE_LIMITS, redactor: createRedactor({ patterns: [/\b\d{4}-\d{4}-\d{4}-\d{4}\b/] }) };
+    const text = `${'x'.repeat(max - 9)} 4111-2222-3333-4444 ${'y'.repeat(100)}`;
+    const message = captureRecords('debug', text, [], cards, 0)[0].message;
+    expect(message).toContain('x [REDACTE');
+    expect(message).not.toMatch(/4111|2222/);
+  });
+});
+
+describe('redaction options', () => {
+  it('adds keys to the defaults, case- and separator-insensitively, with * wildcards', () => {
+    const custom = createRedactor({ keys: ['ssn', 'x-tenant-*', 'cardNumber'] });
+    expect(JSON.parse(toSafeJson({ SSN: 1, 'X-Tenant-Key': 2, card_number: 3, 'CARD-NUMBER': 4, password: 5, other: 6 }, DEFAULT_CAPTURE_LIMITS, custom))).toEqual({
+      SSN: '[REDACTED]',
+      'X-Tenant-Key': '[REDACTED]',
+      card_number: '[REDACTED]',
+      'CARD-NUMBER': '[REDACTED]',
+      password: '[REDACTED]',
+      other: 6,
+    });
+    expect(custom.scrub(`ssn=${SECRET} card_number: ${SECRET}`)).toBe('ssn=[REDACTED] card_number: [REDACTED]');
+  });
+
+  it('replaces the default keys, the default patterns and the censor', () => {
+    const onlySsn = createRedactor({ keys: ['ssn'], replaceDefaultKeys: true, censor: '***' });
+    expect(toSafeJson({ ssn: 1, password: 'p' }, DEFAULT_CAPTURE_LIMITS, onlySsn)).toBe('{"ssn":"***","password":"p"}');
+    expect(onlySsn.scrub(`password=p Bearer ${SECRET}`)).toBe('password=p Bearer ***');
+    const noPatterns = createRedactor({ replaceDefaultPatterns: true });
+    expect(noPatterns.scrub(`Bearer ${SECRET} token=${SECRET}`)).toBe(`Bearer ${SECRET} token=[REDACTED]`);
+    expect(createRedactor({ censor: '' }).scrub(`token=${SECRET}`)).toBe('token=');
+  });
+
+  it('applies extra patterns to every string, with their own flags', () => {
+    const custom = createRedactor({ patterns: [/\b\d{4}-\d{4}-\d{4}-\d{4}\b/, /acct_[a-z0-9]+/gi] });
+    expect(custom.scrub('card 4111-1111-1111-1111 for ACCT_9x and acct_7')).toBe('card [REDACTED] for [REDACTED] and [REDACTED]');
+    expect(toSafeJson({ note: 'acct_1' }, DEFAULT_CAPTURE_LIMITS, custom)).toBe('{"note":"[REDACTED]"}');
+  });
+
+  it('is on by default in resolveOptions, off with redact: false, and takes capture limits', () => {
+    const defaults = resolveOptions({});
+    expect(defaults.capture.limits).toEqual(DEFAULT_CAPTURE_LIMITS);
+    expect(defaults.capture.redactor?.isSecretKey('Password')).toBe(true);
+    expect(defaults.capture.redactor?.scrub(`token=${SECRET}`)).toBe('token=[REDACTED]');
+    expect(resolveOptions({ redact: false }).capture.redactor).toBeUndefined();
+    expect(resolveOptions({ redact: { keys: ['ssn'] } }).capture.redactor?.isSecretKey('SSN')).toBe(true);
+    expect(resolveOptions({ captureLimits: { maxDepth: 3, maxStringLength: undefined } }).capture.limits).toEqual({ ...DEFAULT_CAPTURE_LIMITS, maxDepth: 3 });
+    expect(DEFAULT_REDACT_KEYS).toContain('*authorization');
+  });
+
+  const bad: Array<[string, unknown, RegExp]> = [
+    ['redact: true', { redact: true }, /redact must be an object or false; got true/],
+    ['redact: array', { redact: ['password'] }, /redact must be an object or false; got an array/],
+    ['non-array keys', { redact: { keys: 'password' } }, /redact\.keys must be an array/],
+    ['a non-string key', { redact: { keys: [42] } }, /redact\.keys\[0\] must be a string/],
+    ['an empty key', { redact: { keys: ['ok', ' '] } }, /redact\.keys\[1\] must name a property/],
+    ['a key that is only a wildcard', { redact: { keys: ['*'] } }, /redact\.keys\[0\] must name a property/],
+    ['__proto__', { redact: { keys: ['__proto__'] } }, /redact\.keys\[0\] "__proto__" is not a data property name/],
+    ['constructor', { redact: { keys: ['constructor'] } }, /"constructor" is not a data property name/],
+    ['prototype', { redact: { keys: ['prototype'] } }, /"prototype" is not a data property name/],
+    ['a path', { redact: { keys: ['headers["x-api-key"]'] } }, /not paths/],
+    ['pino paths', { redact: { paths: ['req.headers.authorization'] } }, /redact\.paths is not supported/],
+    ['an unknown option', { redact: { key: ['a'] } }, /redact\.key is not an option/],
+    ['a non-RegExp pattern', { redact: { patterns: ['secret'] } }, /redact\.patterns\[0\] must be a RegExp; got string/],
+    ['a pattern matching the empty string', { redact: { patterns: [/x*/] } }, /redact\.patterns\[0\] \/x\*\/ matches the empty string/],
+    ['a lookahead-only pattern', { redact: { patterns: [/(?=a)/] } }, /matches the empty string/],
+    ['a non-string censor', { redact: { censor: null } }, /redact\.censor must be a string/],
+    ['a huge censor', { redact: { censor: 'x'.repeat(101) } }, /redact\.censor must be at most 100 characters/],
+    ['a non-boolean flag', { redact: { replaceDefaultKeys: 'yes' } }, /redact\.replaceDefaultKeys must be a boolean/],
+    ['captureLimits not an object', { captureLimits: 5 }, /captureLimits must be an object/],
+    ['a negative limit', { captureLimits: { maxDepth: -1 } }, /captureLimits\.maxDepth must be an integer from 1 to 100; got -1/],
+    ['a NaN limit', { captureLimits: { maxNodes: NaN } }, /captureLimits\.maxNodes must be an integer at least 1; got NaN/],
+    ['a fractional limit', { captureLimits: { maxBreadth: 1.5 } }, /captureLimits\.maxBreadth must be an integer/],
+    ['a depth that would exhaust the stack', { captureLimits: { maxDepth: 100000 } }, /maxDepth must be an integer from 1 to 100/],
+    ['a tiny maxJsonLength', { captureLimits: { maxJsonLength: 10 } }, /maxJsonLength must be an integer at least 256/],
+    ['an unknown limit', { captureLimits: { maxDepht: 3 } }, /captureLimits\.maxDepht is not a limit/],
+  ];
+  it.each(bad)('rejects %s at startup with a clear message', (_name, options, message) => {
+    expect(() => resolveOptions(options as IncidentLoggerModuleOptions)).toThrow(/^IncidentLoggerModule: /);
+    expect(() => resolveOptions(options as IncidentLoggerModuleOptions)).toThrow(message);
+  });
+});
