@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { readFileSync } from 'node:fs';
 import { IncidentLogger } from '../../lib';
 import { bootstrap } from './main';
 
@@ -17,8 +18,10 @@ async function main(): Promise<void> {
   const base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
   const logger = app.get(IncidentLogger);
   let incidents = 0;
+  let printed = '';
   const countIncidents = (chunk: string | Uint8Array) => {
     incidents += (String(chunk).match(/^=== INCIDENT /gm) ?? []).length;
+    printed += String(chunk);
   };
   const write = process.stdout.write.bind(process.stdout);
   process.stdout.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
@@ -35,7 +38,12 @@ async function main(): Promise<void> {
   const statuses = await Promise.all(Array.from({ length: 9 }, (_, i) => get(base, `/orders/${100 + i}`)));
   const failed = statuses.filter((status) => status === 503).length;
   say(`4. Result: ${statuses.length - failed} x 200, ${failed} x 503, ${incidents} incident(s) printed above.`);
-  await app.close();
+  await app.close(); // flushes the file target
+  const file = process.env.INCIDENT_LOG ?? 'incidents.log';
+  const firstId = /^=== INCIDENT ([0-9a-f-]+)/m.exec(printed)?.[1];
+  const lines = readFileSync(file, 'utf8').split('\n').filter((line) => firstId && line.includes(firstId));
+  say(`5. The same incidents are in ${file} as JSON lines. \`grep ${firstId} ${file}\` returns the whole first one:`);
+  process.stdout.write(`${lines.join('\n')}\n`);
   if (incidents === 0 || incidents !== failed) {
     process.stderr.write(`demo: expected one incident per failed request, got ${incidents} for ${failed}\n`);
     process.exitCode = 1;

@@ -1,9 +1,18 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { runFixture } from '../utils/run-fixture';
 
 describe('sample demo (npm run demo), in a child process', () => {
-  it('serves quiet traffic silently and prints one incident per failed request', () => {
-    const child = runFixture(path.join(__dirname, '../../sample/src/demo.ts'));
+  let dir: string;
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'incident-demo-'));
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('serves quiet traffic silently, prints one incident per failed request, and writes them to incidents.log', () => {
+    const file = path.join(dir, 'incidents.log');
+    const child = runFixture(path.join(__dirname, '../../sample/src/demo.ts'), [], { INCIDENT_LOG: file });
     expect(child.stderr).toBe('');
     expect(child.status).toBe(0);
     const result = child.stdout.match(/Result: (\d+) x 200, (\d+) x 503, (\d+) incident/);
@@ -25,5 +34,13 @@ describe('sample demo (npm run demo), in a child process', () => {
       expect(body).toMatch(/ERROR \[OrdersService\] connection pool exhausted/);
       expect(body.match(/loading order \d+/g)).toEqual([`loading order ${id}`]);
     }
+    // The file holds the same incidents, as JSON lines, with the same ids.
+    const lines = fs.readFileSync(file, 'utf8').trimEnd().split('\n').map((line) => JSON.parse(line));
+    const printedIds = blocks.map((block) => block.slice(0, block.indexOf(' ')));
+    expect([...new Set(lines.map((line) => line.incident))]).toEqual(printedIds);
+    expect(lines.filter((line) => line.type === 'record' && line.trigger).map((line) => line.message)).toEqual(
+      printedIds.map(() => expect.stringContaining('connection pool exhausted')),
+    );
+    expect(child.stdout).toContain(`grep ${printedIds[0]} ${file}`);
   });
 });
