@@ -1,20 +1,18 @@
-import { describeError, InternalReporter } from '../../delivery/internal-reporter';
-import { checkFileAsync, checkFileSync, FileCheck, judgeFileCheck } from './file-check';
+import type { InternalReporter } from '../../delivery/internal-reporter';
+import { CurrentLogFile } from './current-log-file';
+import { checkFileAsync, checkFileSync } from './file-check';
 import type { RotatingFileSystem } from './file-system';
-import { closeQuietly, LogFile, openLogFile } from './log-file';
-import { LossMarker } from './loss-marker';
-import { incidentEntry, markerEntry, PendingEntry, renderEntry, splitWritten } from './pending-entry';
+import type { LogFile } from './log-file';
+import { PendingEntry, renderEntry, splitWritten } from './pending-entry';
+import { PendingQueue } from './pending-queue';
 import type { ResolvedRotatingFileOptions } from './resolve-rotating-file-options.util';
-import { rotateChain, shouldRollover } from './rotate-chain.util';
+import { RetrySchedule } from './retry-schedule';
+import { shouldRollover } from './rotate-chain.util';
 import { writeAll, writeAllSync, WriteOutcome } from './write-all.util';
 import { WriteFault } from './write-fault';
 
 /** One write call: whole entries, all for one file. */
 const MAX_BATCH_BYTES = 1024 * 1024;
-const RETRY_MIN_MS = 100;
-const RETRY_MAX_MS = 5_000;
-const ROTATION_RETRY_MIN_MS = 1_000;
-const ROTATION_RETRY_MAX_MS = 60_000;
 
 interface Batch {
   file: LogFile;
@@ -62,23 +60,16 @@ export interface FileWriterStats {
  * before the process exits.
  */
 export class IncidentFileWriter {
-  private file: LogFile | undefined;
-  private readonly queue: PendingEntry[] = [];
-  private pendingBytes = 0;
-  private pendingIncidents = 0;
+  private readonly log: CurrentLogFile;
+  private readonly queue = new PendingQueue();
   private inflight: InflightWrite | undefined;
   private phase: Phase = 'idle';
   /** Bumped by every synchronous write, so an async stat result taken before it is not trusted. */
   private epoch = 0;
-  private retryTimer: NodeJS.Timeout | undefined;
-  private retryDelay = RETRY_MIN_MS;
-  private rotationBlockedUntil = 0;
-  private rotationRetryDelay = ROTATION_RETRY_MIN_MS;
+  private readonly retry = new RetrySchedule();
   private readonly fault: WriteFault;
-  private syncing = false;
   private closed = false;
   private readonly drainWaiters = new Set<(drained: boolean) => void>();
-  private readonly counters = { written: 0, writtenBytes: 0, dropped: 0, rotations: 0, reopens: 0, markers: 0 };
 
   constructor(
     private readonly options: ResolvedRotatingFileOptions,
@@ -86,21 +77,28 @@ export class IncidentFileWriter {
     private readonly reporter: InternalReporter,
   ) {
     this.fault = new WriteFault(options.filename, reporter);
+    this.log = new CurrentLogFile(options, fs, reporter, this.fault, (file) => this.inflight?.file === file);
   }
 
   get stats(): FileWriterStats {
+    const queue = this.queue;
     return {
-      ...this.counters,
+      written: queue.written,
+      writtenBytes: queue.writtenBytes,
+      dropped: queue.dropped,
+      rotations: this.log.rotations,
+      reopens: this.log.reopens,
+      markers: queue.markers,
       faults: this.fault.episodes,
-      pendingIncidents: this.pendingIncidents,
-      pendingBytes: this.pendingBytes,
+      pendingIncidents: queue.incidents,
+      pendingBytes: queue.bytes,
       fault: this.fault.current,
     };
   }
 
   /** Opens the file now, so a wrong path is reported at startup rather than at the first incident. */
   open(): void {
-    this.ensureOpen();
+    this.log.open();
   }
 
   /**
@@ -109,19 +107,17 @@ export class IncidentFileWriter {
    * nothing else is pending (one oversized incident still gets written).
    */
   enqueue(bytes: Buffer, durable: boolean): void {
-    if (!durable && this.pendingIncidents > 0 && this.pendingBytes + bytes.length > this.options.maxPendingBytes) {
+    if (!durable && this.queue.wouldOverflow(bytes.length, this.options.maxPendingBytes)) {
       const fault = this.fault.current;
-      this.drop(1, fault ? `maxPendingBytes reached, ${fault}` : 'maxPendingBytes reached');
+      this.queue.drop(1, fault ? `maxPendingBytes reached, ${fault}` : 'maxPendingBytes reached');
       this.reporter.report(
         `rotating-file:${this.options.filename}:overflow`,
-        `RotatingFileTarget: ${this.pendingBytes} bytes of incidents are already waiting for ${this.options.filename}` +
+        `RotatingFileTarget: ${this.queue.bytes} bytes of incidents are already waiting for ${this.options.filename}` +
           `${fault ? ` (${fault})` : ''}; new incidents are dropped until writes catch up (counted in stats.dropped; a marker line in the file records how many)`,
       );
       return;
     }
-    this.queue.push(incidentEntry(bytes));
-    this.pendingBytes += bytes.length;
-    this.pendingIncidents++;
+    this.queue.push(bytes);
     // After close() there is no asynchronous pass any more: late incidents are written at once.
     if (this.closed) this.flushSync();
     else this.schedule();
@@ -135,23 +131,23 @@ export class IncidentFileWriter {
    */
   flushSync(): void {
     if (this.queue.length === 0 && !(this.inflight && !this.inflight.settled)) {
-      this.syncToDisk();
-      if (this.closed) this.releaseCurrentFile();
+      this.log.syncToDisk();
+      if (this.closed) this.log.releaseCurrent();
       return;
     }
-    this.syncing = true;
+    this.log.synchronous = true;
     this.epoch++;
     let done = false;
     try {
       done = this.settleInflightSync() && this.writeQueueSync();
     } finally {
-      this.syncing = false;
+      this.log.synchronous = false;
     }
-    this.syncToDisk();
+    this.log.syncToDisk();
     if (done) this.notifyDrained();
     else if (this.closed) this.dropQueued('write failed after close');
     else if (this.phase === 'idle') this.waitAndRetry();
-    if (this.closed) this.releaseCurrentFile();
+    if (this.closed) this.log.releaseCurrent();
   }
 
   /**
@@ -160,13 +156,13 @@ export class IncidentFileWriter {
    */
   async flush(): Promise<void> {
     const drained = await this.drain();
-    if (!drained && this.pendingIncidents > 0) {
+    if (!drained && this.queue.incidents > 0) {
       this.reporter.report(
         `rotating-file:${this.options.filename}:flush`,
-        `RotatingFileTarget: flush() left ${this.pendingIncidents} incidents unwritten in ${this.options.filename} (${this.fault.current ?? `not done within ${this.options.flushTimeoutMs} ms`})`,
+        `RotatingFileTarget: flush() left ${this.queue.incidents} incidents unwritten in ${this.options.filename} (${this.fault.current ?? `not done within ${this.options.flushTimeoutMs} ms`})`,
       );
     }
-    await this.syncToDiskAsync();
+    await this.log.syncToDiskAsync();
   }
 
   /** Flushes, then drops (and counts) what could not be written, and closes the file. */
@@ -174,10 +170,9 @@ export class IncidentFileWriter {
     if (this.closed) return;
     await this.flush();
     this.closed = true;
-    if (this.retryTimer) clearTimeout(this.retryTimer);
-    this.retryTimer = undefined;
-    if (this.pendingIncidents > 0) this.dropQueued('not written before close');
-    this.releaseCurrentFile();
+    this.retry.cancel();
+    if (this.queue.incidents > 0) this.dropQueued('not written before close');
+    this.log.releaseCurrent();
   }
 
   // --- asynchronous pass ---------------------------------------------------
@@ -193,15 +188,15 @@ export class IncidentFileWriter {
     this.phase = 'idle';
     if (this.closed) return;
     if (this.queue.length === 0) return this.notifyDrained();
-    const file = this.ensureOpen();
+    const file = this.log.open();
     if (!file) return this.waitAndRetry();
     const epoch = this.epoch;
     this.phase = 'checking';
     checkFileAsync(this.fs, file, this.options.filename, this.options.allowSymlink, (check) => {
       this.phase = 'idle';
       // flushSync ran meanwhile: the stat results may describe a state that no longer holds.
-      if (epoch !== this.epoch || file !== this.file || this.closed) return this.continueOrIdle();
-      if (!this.applyCheck(file, check)) return this.waitAndRetry();
+      if (epoch !== this.epoch || file !== this.log.current || this.closed) return this.continueOrIdle();
+      if (!this.log.applyCheck(file, check)) return this.waitAndRetry();
       this.writeNextBatch();
     });
   }
@@ -228,7 +223,7 @@ export class IncidentFileWriter {
     const failed = !inflight.settled && outcome.error !== undefined;
     if (failed) this.afterFailedWrite(inflight, outcome);
     else if (!inflight.settled) this.commit(inflight.entries, inflight.buffer.length);
-    if (inflight.file.closeWhenIdle) this.closeFile(inflight.file);
+    if (inflight.file.closeWhenIdle) this.log.close(inflight.file);
     if (failed) this.waitAndRetry();
     else this.continueOrIdle();
   }
@@ -238,7 +233,7 @@ export class IncidentFileWriter {
     else this.schedule();
   }
 
-  /** Fault: retry later with backoff (timer unref'd, so an idle process still exits). */
+  /** Fault: retry later with backoff. */
   private waitAndRetry(): void {
     if (this.closed) {
       this.phase = 'idle';
@@ -247,21 +242,14 @@ export class IncidentFileWriter {
     }
     this.phase = 'waiting';
     this.notifyFailed();
-    if (this.retryTimer) clearTimeout(this.retryTimer);
-    this.retryTimer = setTimeout(() => {
-      this.retryTimer = undefined;
-      this.run();
-    }, this.retryDelay);
-    this.retryTimer.unref();
-    this.retryDelay = Math.min(this.retryDelay * 2, RETRY_MAX_MS);
+    this.retry.start(() => this.run());
   }
 
   private drain(): Promise<boolean> {
     if (this.queue.length === 0 && !this.inflight) return Promise.resolve(true);
     if (this.phase === 'waiting') {
       // Shutdown does not wait for the backoff: one more attempt now.
-      if (this.retryTimer) clearTimeout(this.retryTimer);
-      this.retryTimer = undefined;
+      this.retry.cancel();
       this.phase = 'idle';
     }
     return new Promise((resolve) => {
@@ -309,8 +297,8 @@ export class IncidentFileWriter {
 
   private writeQueueSync(): boolean {
     while (this.queue.length > 0) {
-      const opened = this.ensureOpen();
-      if (!opened || !this.applyCheck(opened, checkFileSync(this.fs, opened, this.options.filename, this.options.allowSymlink))) return false;
+      const opened = this.log.open();
+      if (!opened || !this.log.applyCheck(opened, checkFileSync(this.fs, opened, this.options.filename, this.options.allowSymlink))) return false;
       const batch = this.buildBatch();
       if (!batch) return false;
       const outcome = writeAllSync(this.fs, batch.file.fd, batch.buffer, batch.file.regular ? batch.position : null);
@@ -323,79 +311,7 @@ export class IncidentFileWriter {
     return true;
   }
 
-  private syncToDisk(): void {
-    const file = this.file;
-    if (!this.options.fsync || !file?.dirty || !file.regular) return;
-    file.dirty = false;
-    try {
-      this.fs.fdatasyncSync(file.fd);
-    } catch (error) {
-      this.reporter.report(`rotating-file:${this.options.filename}:fsync`, `RotatingFileTarget: fdatasync of ${this.options.filename} failed: ${describeError(error)}`);
-    }
-  }
-
-  private async syncToDiskAsync(): Promise<void> {
-    const file = this.file;
-    if (!this.options.fsync || !file?.dirty || !file.regular) return;
-    file.dirty = false;
-    await new Promise<void>((resolve) => {
-      // A hung disk must not hang shutdown: give up after flushTimeoutMs.
-      const timer = setTimeout(resolve, this.options.flushTimeoutMs);
-      timer.unref();
-      this.fs.fdatasync(file.fd, (error) => {
-        clearTimeout(timer);
-        if (error) {
-          this.reporter.report(`rotating-file:${this.options.filename}:fsync`, `RotatingFileTarget: fdatasync of ${this.options.filename} failed: ${describeError(error)}`);
-        }
-        resolve();
-      });
-    });
-  }
-
   // --- shared steps ----------------------------------------------------------
-
-  private ensureOpen(): LogFile | undefined {
-    if (this.file) return this.file;
-    try {
-      this.file = openLogFile(this.fs, {
-        path: this.options.filename,
-        mode: this.options.mode,
-        dirMode: this.options.dirMode,
-        allowSymlink: this.options.allowSymlink,
-      });
-      return this.file;
-    } catch (error) {
-      this.fault.enter('open', error);
-      return undefined;
-    }
-  }
-
-  /**
-   * Acts on the check made before each batch: opens a new file when the path
-   * no longer names the open one, follows a size changed by someone else.
-   * False when no file could be opened.
-   */
-  private applyCheck(file: LogFile, check: FileCheck): boolean {
-    const verdict = judgeFileCheck(file, check);
-    if (verdict.kind === 'replaced') {
-      this.counters.reopens++;
-      this.reporter.report(
-        `rotating-file:${this.options.filename}:replaced`,
-        `RotatingFileTarget: ${this.options.filename} was deleted, moved away or replaced while open; writing to a new file at that path`,
-      );
-      this.releaseFile(file);
-      return this.ensureOpen() !== undefined;
-    }
-    if (verdict.kind === 'resized') {
-      this.reporter.report(
-        `rotating-file:${this.options.filename}:external`,
-        `RotatingFileTarget: ${this.options.filename} changed size outside this target (${verdict.size} bytes, expected ${file.size}): ` +
-          'another writer or a truncation; writing continues at its end. Several processes writing one file are not supported',
-      );
-      file.size = verdict.size;
-    }
-    return true;
-  }
 
   /**
    * Takes whole entries from the head of the queue for one write into one
@@ -404,53 +320,29 @@ export class IncidentFileWriter {
    * for a rotation, so each entry gets its own decision.
    */
   private buildBatch(): Batch | undefined {
-    let file = this.file;
+    let file = this.log.current;
     if (!file) return undefined;
     const format = this.options.format;
-    const first = renderEntry(this.queue[0], format);
-    if (this.mayRotate(file) && shouldRollover(file.size, first.length, this.options.maxBytes)) {
-      file = this.rotate(file);
+    const first = renderEntry(this.queue.at(0), format);
+    if (this.log.mayRotate(file) && shouldRollover(file.size, first.length, this.options.maxBytes)) {
+      file = this.log.rotate(file);
       if (!file) return undefined;
     }
     const buffers = [first];
     let total = first.length;
     for (let index = 1; index < this.queue.length; index++) {
-      const bytes = renderEntry(this.queue[index], format);
+      const bytes = renderEntry(this.queue.at(index), format);
       if (total + bytes.length > MAX_BATCH_BYTES) break;
-      if (this.mayRotate(file) && shouldRollover(file.size + total, bytes.length, this.options.maxBytes)) break;
+      if (this.log.mayRotate(file) && shouldRollover(file.size + total, bytes.length, this.options.maxBytes)) break;
       buffers.push(bytes);
       total += bytes.length;
     }
-    const entries = this.queue.splice(0, buffers.length);
+    const entries = this.queue.take(buffers.length);
     const batch: Batch = { file, position: file.size, buffer: Buffer.concat(buffers, total), entries };
     file.size += total;
     file.dirty = true;
     this.epoch++;
     return batch;
-  }
-
-  private mayRotate(file: LogFile): boolean {
-    return file.regular && this.options.maxBytes > 0 && Date.now() >= this.rotationBlockedUntil;
-  }
-
-  /** Returns the file to write to next: the new one, the current one if renaming failed, or none if opening failed. */
-  private rotate(file: LogFile): LogFile | undefined {
-    try {
-      rotateChain(this.fs, this.options.filename, this.options.backupCount);
-    } catch (error) {
-      // Writing goes on into the current file (past maxBytes) rather than losing incidents.
-      this.reporter.report(
-        `rotating-file:${this.options.filename}:rotate`,
-        `RotatingFileTarget: rotating ${this.options.filename} failed (${describeError(error)}); writing on into the current file, next attempt in ${this.rotationRetryDelay} ms`,
-      );
-      this.rotationBlockedUntil = Date.now() + this.rotationRetryDelay;
-      this.rotationRetryDelay = Math.min(this.rotationRetryDelay * 2, ROTATION_RETRY_MAX_MS);
-      return file;
-    }
-    this.rotationRetryDelay = ROTATION_RETRY_MIN_MS;
-    this.counters.rotations++;
-    this.releaseFile(file);
-    return this.ensureOpen();
   }
 
   private afterFailedWrite(batch: Batch, outcome: WriteOutcome): void {
@@ -464,88 +356,28 @@ export class IncidentFileWriter {
         // Keep the written part: the rest is retried right after it.
       }
     }
-    if (batch.file === this.file) batch.file.size = batch.position + written;
+    if (batch.file === this.log.current) batch.file.size = batch.position + written;
     this.epoch++;
     const { done, rest } = splitWritten(batch.entries, written);
     this.commit(done, written);
-    if (rest.length > 0 && rest[0] !== batch.entries[done.length]) {
-      this.pendingBytes -= batch.entries[done.length].pending - rest[0].pending;
-    }
-    this.queue.unshift(...rest);
+    this.queue.requeue(rest, batch.entries[done.length]);
     this.fault.enter('write', outcome.error);
   }
 
+  /** Accounts for written entries; the first success after a fault ends it and resets the backoff. */
   private commit(entries: readonly PendingEntry[], bytes: number): void {
-    for (const entry of entries) {
-      if (entry.marker) this.counters.markers++;
-      this.counters.written += entry.incidents;
-      this.pendingIncidents -= entry.incidents;
-      this.pendingBytes -= entry.pending;
-    }
-    this.counters.writtenBytes += bytes;
-    if (entries.length > 0 && this.fault.leave()) this.retryDelay = RETRY_MIN_MS;
-  }
-
-  /** Counts `count` incidents as lost and records them in the marker at the tail of the queue. */
-  private drop(count: number, reason: string): void {
-    this.counters.dropped += count;
-    let tail = this.queue[this.queue.length - 1];
-    if (!tail?.marker) {
-      tail = markerEntry(new LossMarker());
-      this.queue.push(tail);
-    }
-    tail.marker!.add(reason, count);
+    this.queue.commit(entries, bytes);
+    if (entries.length > 0 && this.fault.leave()) this.retry.reset();
   }
 
   /** Gives up on every queued incident; one marker stays queued to record the loss. */
   private dropQueued(reason: string): void {
-    const marker = new LossMarker();
-    let lost = 0;
-    for (const entry of this.queue.splice(0)) {
-      if (entry.marker) marker.merge(entry.marker);
-      lost += entry.incidents;
-      this.pendingBytes -= entry.pending;
-    }
-    this.pendingIncidents -= lost;
+    const lost = this.queue.dropAll(reason);
     if (lost > 0) {
-      this.counters.dropped += lost;
-      marker.add(reason, lost);
       this.reporter.report(
         `rotating-file:${this.options.filename}:dropped`,
         `RotatingFileTarget: ${lost} incidents could not be written to ${this.options.filename} (${reason}${this.fault.current ? `: ${this.fault.current}` : ''})`,
       );
-    }
-    if (marker.incidents > 0) this.queue.push(markerEntry(marker));
-  }
-
-  private releaseCurrentFile(): void {
-    if (this.file) this.releaseFile(this.file);
-  }
-
-  /** Stops using `file`; its descriptor is closed once no async write on it is pending. */
-  private releaseFile(file: LogFile): void {
-    if (this.file === file) this.file = undefined;
-    if (this.inflight?.file === file) file.closeWhenIdle = true;
-    else this.closeFile(file);
-  }
-
-  private closeFile(file: LogFile): void {
-    if (!this.options.fsync || !file.dirty || !file.regular) return closeQuietly(this.fs, file.fd);
-    file.dirty = false;
-    // A rotated-away file is synced before its descriptor goes: synchronously
-    // inside flushSync (it promises durability), otherwise off the event loop.
-    if (this.syncing) {
-      try {
-        this.fs.fdatasyncSync(file.fd);
-      } catch {
-        // A failing disk is reported by the write path.
-      }
-      return closeQuietly(this.fs, file.fd);
-    }
-    try {
-      this.fs.fdatasync(file.fd, () => closeQuietly(this.fs, file.fd));
-    } catch {
-      closeQuietly(this.fs, file.fd);
     }
   }
 }
