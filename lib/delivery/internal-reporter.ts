@@ -1,3 +1,5 @@
+import { performance } from 'node:perf_hooks';
+
 const PREFIX = '[nestjs-incident-logger]';
 const QUIET_PERIOD_MS = 60_000;
 
@@ -16,7 +18,7 @@ export class InternalReporter {
   constructor(private readonly write: (line: string) => void = (line) => process.stderr.write(line)) {}
 
   report(kind: string, message: string): void {
-    const now = Date.now();
+    const now = performance.now(); // monotonic: immune to clock steps
     const state = this.reports.get(kind);
     if (state && now - state.lastAt < QUIET_PERIOD_MS) {
       state.suppressed++;

@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 const RETRY_MIN_MS = 100;
 const RETRY_MAX_MS = 5_000;
 const ROTATION_RETRY_MIN_MS = 1_000;
@@ -75,11 +76,12 @@ export class RotationRetryWindow {
   }
 
   isOpen(): boolean {
-    return Date.now() >= this.blockedUntil;
+    return performance.now() >= this.blockedUntil;
   }
 
   failed(): void {
-    this.blockedUntil = Date.now() + this.backoff.next();
+    // Monotonic: a wall clock set back would stretch the hold-off.
+    this.blockedUntil = performance.now() + this.backoff.next();
   }
 
   succeeded(): void {
