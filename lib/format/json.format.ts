@@ -1,5 +1,29 @@
-import type { Incident } from '../interfaces';
+import type { Incident, IncidentRecord } from '../interfaces';
 import { stringifyJsonLine } from './escape.util';
+import { isoTime } from './iso-time.util';
+
+/** One JSON string value, escaped like every line we write. */
+function str(value: string): string {
+  return stringifyJsonLine(value);
+}
+
+/**
+ * A record line, assembled by hand rather than through JSON.stringify of an
+ * object: the incident/request prefix is built once per incident and only the
+ * strings are escaped. The bytes are those of JSON.stringify on the same
+ * object (same key order, undefined fields left out); a property test holds
+ * the two equal.
+ */
+function recordLine(prefix: string, seq: number, record: IncidentRecord, isTrigger: boolean): string {
+  let line = `${prefix}${seq}`;
+  if (isTrigger) line += ',"trigger":true';
+  line += `,"level":${str(record.level)},"time":"${isoTime(record.timestamp)}"`;
+  if (record.context !== undefined) line += `,"context":${str(record.context)}`;
+  line += `,"message":${str(record.message)}`;
+  if (record.stack !== undefined) line += `,"stack":${str(record.stack)}`;
+  if (record.data !== undefined) line += `,"data":${stringifyJsonLine(record.data)}`;
+  return `${line}}`;
+}
 
 /**
  * JSON lines: a header object, then one object per record. Every line carries
@@ -22,22 +46,9 @@ export function formatIncidentJson(incident: Incident): string {
       dropped: incident.dropped,
     }),
   ];
+  const prefix = `{"incident":${str(incident.id)}${requestId === undefined ? '' : `,"requestId":${str(requestId)}`},"type":"record","seq":`;
   incident.records.forEach((record, index) => {
-    lines.push(
-      stringifyJsonLine({
-        incident: incident.id,
-        requestId,
-        type: 'record',
-        seq: index + 1,
-        trigger: record === incident.trigger || undefined,
-        level: record.level,
-        time: new Date(record.timestamp).toISOString(),
-        context: record.context,
-        message: record.message,
-        stack: record.stack,
-        data: record.data,
-      }),
-    );
+    lines.push(recordLine(prefix, index + 1, record, record === incident.trigger));
   });
   return `${lines.join('\n')}\n`;
 }

@@ -1,6 +1,7 @@
 import type { LogLevel } from '@nestjs/common';
 import type { Incident, IncidentRecord } from '../interfaces';
 import { escapeText } from './escape.util';
+import { isoTime } from './iso-time.util';
 
 const LEVEL_COLORS: Record<LogLevel, string> = {
   verbose: '\x1b[96m',
@@ -28,7 +29,7 @@ function formatRecord(record: IncidentRecord, colors: boolean): string {
   const level = record.level.toUpperCase().padStart(7, ' ');
   const context = record.context ? ` [${escapeText(record.context)}]` : '';
   const paint = colors ? LEVEL_COLORS[record.level] : '';
-  let line = `${new Date(record.timestamp).toISOString()} ${paint}${level}${colors ? RESET : ''}${context} ${escapeText(record.message)}`;
+  let line = `${isoTime(record.timestamp)} ${paint}${level}${colors ? RESET : ''}${context} ${escapeText(record.message)}`;
   if (record.data) line += ` ${escapeText(JSON.stringify(record.data))}`;
   if (record.stack) {
     for (const stackLine of record.stack.split('\n')) line += `\n    ${escapeText(stackLine)}`;
