@@ -37,7 +37,7 @@ async function runMemory({ smoke = false } = {}) {
     ['one buffered record (LogRecord + boxed timestamp)', ...bytes(perRecord)],
     ['request scope that logs nothing (scope, request info, id)', ...bytes(empty)],
     ['ring allocated on the first record (30 slots)', ...bytes(ring)],
-    ['  of which off-heap (typed-array backing store)', ...bytes(offHeap)],
+    ['  of which off-heap (ArrayBuffer memory)', ...bytes(offHeap)],
     ['scope fixed cost once it logs (scope + ring, records excluded)', ...bytes(fixed)],
     ['scope with 5 records', ...bytes(five)],
     ['scope with 30 records (full, bufferSize 30)', ...bytes(full)],
