@@ -11,7 +11,7 @@ export type { IncidentScopeOptions } from './incident-buffer.service';
 export type { ConsoleTargetOptions } from './targets/console.target';
 export type { IncidentBufferStats } from './scope/scope-registry';
 export { RotatingFileTarget } from './targets/rotating-file.target';
-export type { RotatingFileTargetOptions } from './targets/rotating-file.target';
+export type { RotatingFileTargetOptions, RotatingFileTargetStats } from './targets/rotating-file.target';
 export type { RedactOptions } from './capture/redact-options.interface';
 export type { CaptureLimits } from './capture/capture-limits.interface';
 export { DEFAULT_CAPTURE_LIMITS } from './capture/capture-limits.interface';

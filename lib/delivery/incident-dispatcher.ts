@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Incident, IncidentRecord, IncidentReason, IncidentRequest, IncidentTarget } from '../interfaces';
+import type { Incident, IncidentTarget } from '../interfaces';
 import { IncidentScope } from '../scope/incident-scope';
 import { scopeStorage } from '../scope/incident-scope.storage';
 import { describeError, InternalReporter } from './internal-reporter';
@@ -11,14 +11,8 @@ import { describeError, InternalReporter } from './internal-reporter';
  */
 export const DELIVERY_SCOPE = new IncidentScope('global', 1, 1);
 
-export interface IncidentDraft {
-  reason: IncidentReason;
-  scope: 'request' | 'global';
-  records: IncidentRecord[];
-  trigger?: IncidentRecord;
-  dropped: number;
-  request?: IncidentRequest;
-}
+/** An incident before it gets its id. */
+export type IncidentDraft = Omit<Incident, 'id'>;
 
 function targetName(target: IncidentTarget, index: number): string {
   return `targets[${index}] (${(target as object).constructor?.name ?? 'target'})`;

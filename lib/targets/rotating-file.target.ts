@@ -4,6 +4,9 @@ import type { IncidentFormat } from '../format/incident-format.interface';
 import type { Incident, IncidentTarget } from '../interfaces';
 import { nodeFileSystem, RotatingFileSystem } from './rotating-file/file-system';
 import { IncidentFileWriter } from './rotating-file/incident-file-writer';
+import type { RotatingFileTargetStats } from './rotating-file/rotating-file-stats.interface';
+
+export type { RotatingFileTargetStats } from './rotating-file/rotating-file-stats.interface';
 import { resolveRotatingFileOptions, ResolvedRotatingFileOptions } from './rotating-file/resolve-rotating-file-options.util';
 
 /** Options of `RotatingFileTarget`. @publicApi */
@@ -81,29 +84,6 @@ export interface RotatingFileTargetOptions {
   flushTimeoutMs?: number;
 }
 
-/** Counters of a `RotatingFileTarget` (`target.stats`). @publicApi */
-export interface RotatingFileTargetStats {
-  /** Incidents written. */
-  written: number;
-  /** Bytes written, markers included. */
-  writtenBytes: number;
-  /** Incidents given up on (pending limit, or unwritable at close). */
-  dropped: number;
-  /** Rotations done. */
-  rotations: number;
-  /** Times the file was found deleted, moved or replaced and opened anew. */
-  reopens: number;
-  /** Loss marker lines written. */
-  markers: number;
-  /** Fault episodes (a failure after a success, or at startup). */
-  faults: number;
-  /** Incidents accepted but not yet written. */
-  pendingIncidents: number;
-  /** Bytes of those incidents. */
-  pendingBytes: number;
-  /** Error code of the fault in progress, if any. */
-  fault?: string;
-}
 
 /** @internal Test seams: a faulty fs, a captured stderr. */
 export interface RotatingFileTargetInternals {

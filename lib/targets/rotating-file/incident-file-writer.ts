@@ -10,6 +10,7 @@ import { RetrySchedule } from './retry-schedule';
 import { shouldRollover } from './rotate-chain.util';
 import { writeAll, writeAllSync, WriteOutcome } from './write-all.util';
 import { WriteFault } from './write-fault';
+import type { RotatingFileTargetStats } from './rotating-file-stats.interface';
 
 /** One write call: whole entries, all for one file. */
 const MAX_BATCH_BYTES = 1024 * 1024;
@@ -34,18 +35,6 @@ interface InflightWrite extends Batch {
  */
 type Phase = 'idle' | 'scheduled' | 'checking' | 'writing' | 'waiting';
 
-export interface FileWriterStats {
-  written: number;
-  writtenBytes: number;
-  dropped: number;
-  rotations: number;
-  reopens: number;
-  markers: number;
-  faults: number;
-  pendingIncidents: number;
-  pendingBytes: number;
-  fault?: string;
-}
 
 /**
  * The write machinery of `RotatingFileTarget`: a queue of whole incident
@@ -80,7 +69,7 @@ export class IncidentFileWriter {
     this.log = new CurrentLogFile(options, fs, reporter, this.fault, (file) => this.inflight?.file === file);
   }
 
-  get stats(): FileWriterStats {
+  get stats(): RotatingFileTargetStats {
     const queue = this.queue;
     return {
       written: queue.written,
