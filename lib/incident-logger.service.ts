@@ -180,10 +180,9 @@ export class IncidentLogger implements LoggerService, OnApplicationBootstrap, Be
       message.length <= this.policy.limits.maxStringLength &&
       (params.length === 0 || (params.length === 1 && typeof params[0] === 'string' && params[0].length <= 256))
     ) {
-      const redactor = this.policy.redactor;
-      const text = redactor === undefined ? message : redactor.scrub(message);
+      const text = this.scrub(message);
       const context = params[0] as string | undefined;
-      scope.add(new LogRecord(level, Date.now(), text, redactor === undefined || context === undefined ? context : redactor.scrub(context)), messageRecordBytes(text));
+      scope.add(new LogRecord(level, Date.now(), text, context === undefined ? undefined : this.scrub(context)), messageRecordBytes(text));
       return;
     }
     for (const record of captureRecords(level, message, params, this.policy, Date.now())) {

@@ -206,6 +206,28 @@ describe('IncidentLogger through the Nest Logger facade', () => {
     }
   });
 
+  it('a failure inside the logger itself drops that record, reports it, and never throws into the caller', async () => {
+    await setup();
+    const stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    const clock = jest.spyOn(Date, 'now').mockImplementation(() => {
+      throw new Error('clock broke');
+    });
+    let reports: string[];
+    try {
+      expect(() => logger.debug('lost')).not.toThrow();
+      expect(() => logger.error('lost too')).not.toThrow();
+      reports = stderr.mock.calls.map((call) => String(call[0]));
+    } finally {
+      clock.mockRestore();
+      stderr.mockRestore();
+    }
+    // Reported once (rate-limited), with the cause.
+    expect(reports.filter((l) => l.includes('record was lost: Error: clock broke'))).toHaveLength(1);
+    logger.debug('works again');
+    logger.error('boom');
+    expect(target.messages()).toEqual(['works again', 'boom']);
+  });
+
   it('calls flushSync after a fatal incident only', async () => {
     const calls: string[] = [];
     await setup({ targets: [{ write: (i) => void calls.push(`write:${i.trigger?.level}`), flushSync: () => void calls.push('flushSync') }] });
