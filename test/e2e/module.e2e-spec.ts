@@ -74,6 +74,20 @@ describe.each(PLATFORMS)('module wiring on %s', (platform) => {
     expect(target.messages(1)).toEqual(['cron tick', 'cron slow']);
   });
 
+  it('mounts on every route with a global prefix, without a LegacyRouteConverter warning', async () => {
+    const target = new MemoryTarget();
+    @Module({ imports: [IncidentLoggerModule.forRoot({ targets: [target] })], controllers: [FailController] })
+    class AppModule {}
+    t = await startApp(AppModule, platform, true, (app) => app.setGlobalPrefix('api'));
+    await (await fetch(`${t.url}/api/fail`)).text();
+    expect(target.messages()).toEqual(['inside', 'failed']);
+    expect(target.incidents[0].request?.url).toBe('/api/fail');
+    // Nest logs route warnings through the logger: they would sit in the global buffer.
+    const boot = t.logger.globalScope.snapshot().map((r) => r.message).join('\n');
+    expect(boot).toContain('Mapped {/api/fail, GET} route');
+    expect(boot).not.toMatch(/LegacyRouteConverter|Unsupported route path/);
+  });
+
   it('IncidentBuffer (a singleton) sees the current request buffer and request id', async () => {
     const target = new MemoryTarget();
     @Module({ imports: [IncidentLoggerModule.forRoot({ targets: [target] })], controllers: [FailController] })

@@ -15,11 +15,17 @@ export interface TestApp {
 }
 
 /** Boots the module the way a user does: bufferLogs, useLogger(app.get(...)), listen(0). */
-export async function startApp(module: Type<unknown>, platform: Platform, abortOnError = true): Promise<TestApp> {
+export async function startApp(
+  module: Type<unknown>,
+  platform: Platform,
+  abortOnError = true,
+  configure: (app: INestApplication) => void = () => undefined,
+): Promise<TestApp> {
   const adapter = platform === 'fastify' ? new FastifyAdapter() : new ExpressAdapter();
   const app = await NestFactory.create(module, adapter as any, { bufferLogs: true, forceCloseConnections: true, abortOnError });
   const logger = app.get(IncidentLogger);
   app.useLogger(logger);
+  configure(app);
   await app.listen(0, '127.0.0.1');
   const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
   return {
