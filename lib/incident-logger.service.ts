@@ -21,6 +21,7 @@ import { scopeStorage } from './scope/incident-scope.storage';
 import { IncidentBufferStats, ScopeRegistry } from './scope/scope-registry';
 
 const FATAL = LOG_LEVEL_VALUES.fatal;
+const MAX_CACHED_CONTEXTS = 512;
 
 /**
  * Nest `LoggerService` that buffers records below `flushLevel` in the current
@@ -39,6 +40,7 @@ export class IncidentLogger implements LoggerService, OnApplicationBootstrap, Be
   private readonly dispatcher: IncidentDispatcher;
   private readonly registry: ScopeRegistry;
   private readonly processHooks: ProcessHooks;
+  private readonly scrubbedContexts = new Map<string, string>();
 
   constructor(
     @Inject(RESOLVED_INCIDENT_OPTIONS) readonly options: ResolvedIncidentLoggerOptions,
@@ -182,7 +184,7 @@ export class IncidentLogger implements LoggerService, OnApplicationBootstrap, Be
     ) {
       const text = this.scrub(message);
       const context = params[0] as string | undefined;
-      scope.add(new LogRecord(level, Date.now(), text, context === undefined ? undefined : this.scrub(context)), messageRecordBytes(text));
+      scope.add(new LogRecord(level, Date.now(), text, context === undefined ? undefined : this.scrubContext(context)), messageRecordBytes(text));
       return;
     }
     for (const record of captureRecords(level, message, params, this.policy, Date.now())) {
@@ -194,6 +196,18 @@ export class IncidentLogger implements LoggerService, OnApplicationBootstrap, Be
     if (LOG_LEVEL_VALUES[level] < this.flushValue) return;
     const text = typeof message === 'string' ? message : message instanceof Error ? message.message : typeof message;
     this.dispatcher.reporter.report('reentrant', `a target logged "${level}" while writing an incident (not turned into a new incident): ${this.scrub(String(text).slice(0, 200))}`);
+  }
+
+  /** Contexts are a handful of class names passed on every call: scrub each once. */
+  private scrubContext(context: string): string {
+    let scrubbed = this.scrubbedContexts.get(context);
+    if (scrubbed === undefined) {
+      // Bounded: a caller passing ever-new strings as context cannot grow it.
+      if (this.scrubbedContexts.size >= MAX_CACHED_CONTEXTS) this.scrubbedContexts.clear();
+      scrubbed = this.scrub(context);
+      this.scrubbedContexts.set(context, scrubbed);
+    }
+    return scrubbed;
   }
 
   /** @internal Redacts text that leaves the capture path (request URLs, stderr reports). */

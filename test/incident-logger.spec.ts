@@ -228,6 +228,21 @@ describe('IncidentLogger through the Nest Logger facade', () => {
     expect(target.messages()).toEqual(['works again', 'boom']);
   });
 
+  it('redacts a secret-looking context on every call, and keeps its context cache bounded', async () => {
+    await setup();
+    Logger.debug('first', 'token=ctx-secret');
+    Logger.debug('second', 'token=ctx-secret'); // served from the cache
+    for (let i = 0; i < 2000; i++) Logger.debug('noise', `Ctx${i}`);
+    expect(((ctx.logger as unknown as { scrubbedContexts: Map<string, string> }).scrubbedContexts).size).toBeLessThanOrEqual(512);
+    Logger.debug('third', 'token=ctx-secret'); // computed again after the cache was cleared
+    ctx.logger.globalScope.clear();
+    Logger.debug('fourth', 'token=ctx-secret');
+    Logger.debug('fifth', 'token=ctx-secret');
+    logger.error('boom');
+    expect(target.incidents[0].records.slice(0, 2).map((r) => r.context)).toEqual(['token=[REDACTED]', 'token=[REDACTED]']);
+    expect(JSON.stringify(target.incidents)).not.toContain('ctx-secret');
+  });
+
   it('calls flushSync after a fatal incident only', async () => {
     const calls: string[] = [];
     await setup({ targets: [{ write: (i) => void calls.push(`write:${i.trigger?.level}`), flushSync: () => void calls.push('flushSync') }] });
