@@ -10,7 +10,8 @@ import {
 import { captureRecords, CapturePolicy } from './capture/capture-records.util';
 import { LogRecord, messageRecordBytes, recordBytes } from './capture/log-record';
 import { DELIVERY_SCOPE, IncidentDispatcher } from './delivery/incident-dispatcher';
-import { describeError, InternalReporter } from './delivery/internal-reporter';
+import { describeFailure } from './capture/hostile-value.util';
+import { InternalReporter } from './delivery/internal-reporter';
 import { ProcessHooks } from './delivery/process-hooks';
 import { INCIDENT_TARGETS, LOG_LEVEL_VALUES, RESOLVED_INCIDENT_OPTIONS } from './incident-logger.constants';
 import type { ResolvedIncidentLoggerOptions } from './incident-logger-options.util';
@@ -171,7 +172,7 @@ export class IncidentLogger implements LoggerService, OnApplicationBootstrap, Be
       this.flushScope(scope, 'level', records, value === FATAL);
     } catch (error) {
       // The logger must never be the thing that breaks the app.
-      this.dispatcher.reporter.report('capture', `a ${level} record was lost: ${this.scrub(describeError(error))}`);
+      this.dispatcher.reporter.report('capture', `a ${level} record was lost: ${this.scrub(describeFailure(error))}`);
     }
   }
 

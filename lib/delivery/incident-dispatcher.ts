@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { Incident, IncidentTarget } from '../interfaces';
 import { IncidentScope } from '../scope/incident-scope';
 import { scopeStorage } from '../scope/incident-scope.storage';
-import { describeError, InternalReporter } from './internal-reporter';
+import { describeFailure } from '../capture/hostile-value.util';
+import { InternalReporter } from './internal-reporter';
 
 /**
  * Marks code running on behalf of a target. AsyncLocalStorage carries it into
@@ -49,7 +50,7 @@ export class IncidentDispatcher {
 
   private fail(target: IncidentTarget, index: number, step: string, error: unknown): void {
     const name = targetName(target, index);
-    this.reporter.report(`${name}:${step}`, `${name}.${step}() failed: ${describeError(error)}`);
+    this.reporter.report(`${name}:${step}`, `${name}.${step}() failed: ${describeFailure(error)}`);
   }
 
   /** Makes every target's pending writes durable now (crash and exit paths); never throws. */

@@ -33,11 +33,3 @@ export class InternalReporter {
     }
   }
 }
-
-export function describeError(error: unknown): string {
-  try {
-    return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-  } catch {
-    return 'unprintable error';
-  }
-}

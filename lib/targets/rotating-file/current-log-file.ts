@@ -1,4 +1,5 @@
-import { describeError, InternalReporter } from '../../delivery/internal-reporter';
+import { describeFailure } from '../../capture/hostile-value.util';
+import { InternalReporter } from '../../delivery/internal-reporter';
 import { FileCheck, judgeFileCheck } from './file-check';
 import type { RotatingFileSystem } from './file-system';
 import { closeQuietly, LogFile, openLogFile } from './log-file';
@@ -89,7 +90,7 @@ export class CurrentLogFile {
       // Writing goes on into the current file (past maxBytes) rather than losing incidents.
       this.reporter.report(
         `rotating-file:${this.options.filename}:rotate`,
-        `RotatingFileTarget: rotating ${this.options.filename} failed (${describeError(error)}); writing on into the current file, next attempt in ${this.rotation.nextDelay} ms`,
+        `RotatingFileTarget: rotating ${this.options.filename} failed (${describeFailure(error)}); writing on into the current file, next attempt in ${this.rotation.nextDelay} ms`,
       );
       this.rotation.failed();
       return file;
@@ -158,6 +159,6 @@ export class CurrentLogFile {
   }
 
   private reportSyncFailure(error: unknown): void {
-    this.reporter.report(`rotating-file:${this.options.filename}:fsync`, `RotatingFileTarget: fdatasync of ${this.options.filename} failed: ${describeError(error)}`);
+    this.reporter.report(`rotating-file:${this.options.filename}:fsync`, `RotatingFileTarget: fdatasync of ${this.options.filename} failed: ${describeFailure(error)}`);
   }
 }

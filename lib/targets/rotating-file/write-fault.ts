@@ -1,8 +1,9 @@
-import { describeError, InternalReporter } from '../../delivery/internal-reporter';
+import { describeFailure } from '../../capture/hostile-value.util';
+import { InternalReporter } from '../../delivery/internal-reporter';
 
 function errorCode(error: unknown): string {
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  return typeof code === 'string' ? code : describeError(error);
+  return typeof code === 'string' ? code : describeFailure(error);
 }
 
 /**
@@ -43,7 +44,7 @@ export class WriteFault {
         ? `refusing to open ${this.filename}: it is a symbolic link (set allowSymlink: true to write through it)`
         : code === 'EISDIR'
           ? `cannot open ${this.filename}: it is a directory`
-          : `cannot ${step} ${this.filename}: ${describeError(error)}`;
+          : `cannot ${step} ${this.filename}: ${describeFailure(error)}`;
     return `RotatingFileTarget: ${what}. Incidents are kept (up to maxPendingBytes) and retried; beyond that they are dropped and counted, and a marker line records the loss`;
   }
 }
