@@ -1,0 +1,40 @@
+/** @type {import('dependency-cruiser').IConfiguration} */
+module.exports = {
+  forbidden: [
+    {
+      name: 'no-circular',
+      severity: 'error',
+      comment:
+        'A cycle between modules of the library (type-only imports included: they still tie the two modules together ' +
+        'and turn into a runtime cycle as soon as one of them imports a value).',
+      from: { path: '^lib/' },
+      to: { circular: true },
+    },
+    {
+      name: 'lib-not-to-test-or-bench',
+      severity: 'error',
+      comment: 'The published library must not depend on the tests, their fixtures or the benchmarks.',
+      from: { path: '^lib/' },
+      to: { path: '^(test|bench)/' },
+    },
+    {
+      name: 'not-to-unresolvable',
+      severity: 'error',
+      comment: 'An import that resolves to nothing (a file moved without its importers) is an error, not an external.',
+      from: { path: '^lib/' },
+      to: { couldNotResolve: true },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: '^(dist|sample/dist|coverage)/' },
+    // Count `import type` and type-only imports too (they vanish from the compiled JavaScript).
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    enhancedResolveOptions: {
+      exportsFields: ['exports'],
+      conditionNames: ['import', 'require', 'node', 'default', 'types'],
+      extensions: ['.ts', '.d.ts', '.js', '.json'],
+    },
+  },
+};
