@@ -1,19 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { IncidentLogger } from './incident-logger.service';
-import type { Incident, IncidentRecord, IncidentRequest } from './interfaces';
-import { scopeStorage } from './scope/incident-scope.storage';
-import type { IncidentBufferStats } from './scope/scope-registry';
+import { IncidentEngine } from './engine/incident-engine';
+import type { IncidentBufferStats } from './interfaces/incident-buffer-stats.interface';
+import type { IncidentScopeOptions } from './interfaces/incident-scope-options.interface';
+import type { Incident, IncidentRecord, IncidentRequest } from './interfaces/incident.interface';
 import { requestIdFrom } from './scope/request-id.util';
-
-/** Options of `IncidentBuffer.run()`. @publicApi */
-export interface IncidentScopeOptions {
-  /** Id shown on the scope's incidents (a job id, a message id). Generated when absent. */
-  id?: string;
-  /** What the scope is, shown where a request shows method and URL. @default 'RUN' */
-  method?: string;
-  /** Name of the unit of work (queue, job, script). @default '' */
-  url?: string;
-}
+import { scopeStorage } from './scope/scope-storage';
 
 /**
  * The buffer of the current request (the global one outside requests), for
@@ -24,16 +15,17 @@ export interface IncidentScopeOptions {
  */
 @Injectable()
 export class IncidentBuffer {
-  constructor(@Inject(IncidentLogger) private readonly logger: IncidentLogger) {}
+  /** @internal */
+  constructor(@Inject(IncidentEngine) private readonly engine: IncidentEngine) {}
 
   /** The current request (or `run()` scope), or undefined in the global scope. */
   get request(): IncidentRequest | undefined {
-    return this.logger.currentScope().request;
+    return this.engine.currentScope().request;
   }
 
   /** The buffered records of the current scope, oldest first. */
   snapshot(): IncidentRecord[] {
-    return this.logger.currentScope().snapshot();
+    return this.engine.currentScope().snapshot();
   }
 
   /**
@@ -42,12 +34,12 @@ export class IncidentBuffer {
    * buffer is empty.
    */
   flush(): Incident | undefined {
-    return this.logger.flushScope(this.logger.currentScope(), 'manual');
+    return this.engine.flushCurrent();
   }
 
   /** Discards the current window. */
   clear(): void {
-    this.logger.currentScope().clear();
+    this.engine.currentScope().clear();
   }
 
   /**
@@ -56,7 +48,7 @@ export class IncidentBuffer {
    * Returns what `fn` returns (a promise stays in the scope until it settles).
    */
   run<T>(fn: () => T, options: IncidentScopeOptions = {}): T {
-    const scope = this.logger.createScope({
+    const scope = this.engine.openScope({
       id: options.id === undefined ? requestIdFrom(undefined) : String(options.id),
       method: options.method ?? 'RUN',
       url: options.url ?? '',
@@ -83,11 +75,11 @@ export class IncidentBuffer {
    * for a hung process or a health check. Also bound to `dumpSignal`.
    */
   dumpAll(): Incident[] {
-    return this.logger.dumpAll();
+    return this.engine.dumpAll();
   }
 
   /** Live request scopes, bytes buffered, the budget, and budget evictions. */
   stats(): IncidentBufferStats {
-    return this.logger.stats();
+    return this.engine.stats();
   }
 }

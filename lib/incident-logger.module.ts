@@ -1,13 +1,17 @@
 import { Inject, MiddlewareConsumer, Module, NestModule, RequestMethod } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
+import { catchAllRoutePath } from './catch-all-route.util';
+import { IncidentEngine } from './engine/incident-engine';
 import { IncidentBuffer } from './incident-buffer.service';
 import { INCIDENT_TARGETS, RESOLVED_INCIDENT_OPTIONS } from './incident-logger.constants';
+import { IncidentLoggerLifecycle } from './incident-logger.lifecycle';
 import { ConfigurableModuleClass, INCIDENT_LOGGER_MODULE_OPTIONS } from './incident-logger.module-definition';
-import { resolveOptions, ResolvedIncidentLoggerOptions } from './incident-logger-options.util';
 import { IncidentLogger } from './incident-logger.service';
-import type { IncidentLoggerModuleOptions } from './interfaces';
-import { catchAllRoutePath } from './scope/catch-all-route.util';
-import { IncidentScopeMiddleware } from './scope/incident-scope.middleware';
+import { IncidentScopeMiddleware } from './incident-scope.middleware';
+import type { IncidentLoggerModuleOptions } from './interfaces/incident-logger-options.interface';
+import type { IncidentTarget } from './interfaces/incident-target.interface';
+import { resolveOptions } from './options/resolve-options';
+import type { ResolvedIncidentLoggerOptions } from './options/resolved-options.interface';
 import { resolveTargets } from './targets/resolve-targets.util';
 
 /**
@@ -28,12 +32,21 @@ import { resolveTargets } from './targets/resolve-targets.util';
       useFactory: (options: ResolvedIncidentLoggerOptions, moduleRef: ModuleRef) => resolveTargets(options.targets, moduleRef),
       inject: [RESOLVED_INCIDENT_OPTIONS, ModuleRef],
     },
+    {
+      provide: IncidentEngine,
+      useFactory: (options: ResolvedIncidentLoggerOptions, targets: IncidentTarget[]) => new IncidentEngine(options, targets),
+      inject: [RESOLVED_INCIDENT_OPTIONS, INCIDENT_TARGETS],
+    },
+    IncidentLoggerLifecycle,
     IncidentLogger,
     IncidentBuffer,
   ],
-  exports: [IncidentLogger, IncidentBuffer],
+  // The engine is exported to Nest's DI (not from the package) so an app can mount
+  // IncidentScopeMiddleware itself with `mountMiddleware: false`.
+  exports: [IncidentLogger, IncidentBuffer, IncidentEngine],
 })
 export class IncidentLoggerModule extends ConfigurableModuleClass implements NestModule {
+  /** @internal */
   constructor(@Inject(RESOLVED_INCIDENT_OPTIONS) private readonly options: ResolvedIncidentLoggerOptions) {
     super();
   }

@@ -1,18 +1,36 @@
+// The public API of nestjs-incident-logger: named exports only. A change here
+// is a change of the public API and shows in test/unit/public-api.spec.ts.
+
+// Nest glue
 export { IncidentLoggerModule } from './incident-logger.module';
 export { INCIDENT_LOGGER_MODULE_OPTIONS } from './incident-logger.module-definition';
 export { IncidentLogger } from './incident-logger.service';
 export { IncidentBuffer } from './incident-buffer.service';
-export { IncidentScopeMiddleware } from './scope/incident-scope.middleware';
-export { ConsoleTarget } from './targets/console.target';
+export { IncidentScopeMiddleware } from './incident-scope.middleware';
+
+// Targets
+export { ConsoleTarget } from './targets/console/console.target';
+export type { ConsoleTargetOptions } from './targets/console/console-target-options.interface';
+export { RotatingFileTarget } from './targets/rotating-file/rotating-file.target';
+export type { RotatingFileTargetOptions } from './targets/rotating-file/rotating-file-target-options.interface';
+export type { RotatingFileTargetStats } from './targets/rotating-file/rotating-file-target-stats.interface';
+
+// Formatting, for custom targets
 export { formatIncident } from './format/format-incident.util';
 export type { IncidentFormat } from './format/incident-format.interface';
-export * from './interfaces';
-export type { IncidentScopeOptions } from './incident-buffer.service';
-export type { ConsoleTargetOptions } from './targets/console.target';
-export type { IncidentBufferStats } from './scope/scope-registry';
-export { RotatingFileTarget } from './targets/rotating-file.target';
-export type { RotatingFileTargetOptions, RotatingFileTargetStats } from './targets/rotating-file.target';
-export type { RedactOptions } from './capture/redact-options.interface';
-export type { CaptureLimits } from './capture/capture-limits.interface';
-export { DEFAULT_CAPTURE_LIMITS } from './capture/capture-limits.interface';
-export { DEFAULT_REDACT_KEYS } from './capture/redaction.constants';
+
+// Types and defaults
+export type {
+  CaptureLimits,
+  Incident,
+  IncidentBufferStats,
+  IncidentLoggerModuleOptions,
+  IncidentReason,
+  IncidentRecord,
+  IncidentRequest,
+  IncidentScopeOptions,
+  IncidentTarget,
+  RedactOptions,
+} from './interfaces';
+export { DEFAULT_CAPTURE_LIMITS } from './interfaces/capture-limits.interface';
+export { DEFAULT_REDACT_KEYS } from './redact/redaction.constants';

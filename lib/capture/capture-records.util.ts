@@ -1,17 +1,11 @@
 import type { LogLevel } from '@nestjs/common';
-import { boundText } from './bound-text.util';
-import type { CaptureLimits, Redactor } from './capture-limits.interface';
-import { describeFailure, describeFunction, isErrorLike, readField } from './hostile-value.util';
+import { boundText } from '../serialize/bound-text.util';
+import { toSafeJson } from '../serialize/safe-json.util';
+import { truncateString } from '../serialize/truncate.util';
+import { describeFailure, describeFunction, isErrorLike, readField } from '../shared/hostile-value.util';
+import type { CapturePolicy } from './capture-policy.interface';
 import { LogRecord } from './log-record';
 import { parseLogArguments } from './parse-log-arguments.util';
-import { toSafeJson } from './safe-json.util';
-import { truncateString } from './truncate.util';
-
-/** How values are captured: bounds and (optional) redaction. */
-export interface CapturePolicy {
-  limits: CaptureLimits;
-  redactor?: Redactor;
-}
 
 interface CapturedMessage {
   text: string;

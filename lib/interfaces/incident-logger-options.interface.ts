@@ -1,6 +1,6 @@
 import type { LogLevel, Type } from '@nestjs/common';
-import type { CaptureLimits } from '../capture/capture-limits.interface';
-import type { RedactOptions } from '../capture/redact-options.interface';
+import type { CaptureLimits } from './capture-limits.interface';
+import type { RedactOptions } from './redact-options.interface';
 import type { IncidentTarget } from './incident-target.interface';
 
 /**

@@ -1,3 +1,7 @@
-export * from './incident.interface';
-export * from './incident-logger-options.interface';
-export * from './incident-target.interface';
+export type { CaptureLimits } from './capture-limits.interface';
+export type { IncidentBufferStats } from './incident-buffer-stats.interface';
+export type { IncidentLoggerModuleOptions } from './incident-logger-options.interface';
+export type { IncidentScopeOptions } from './incident-scope-options.interface';
+export type { IncidentTarget } from './incident-target.interface';
+export type { Incident, IncidentReason, IncidentRecord, IncidentRequest } from './incident.interface';
+export type { RedactOptions } from './redact-options.interface';

@@ -1,6 +1,6 @@
-import { RingBuffer } from '../buffer/ring-buffer';
-import type { IncidentRecord, IncidentRequest } from '../interfaces';
-import type { ScopeRegistry } from './scope-registry';
+import type { IncidentRecord, IncidentRequest } from '../interfaces/incident.interface';
+import { RingBuffer } from './ring-buffer';
+import type { BudgetedScope, ScopeRegistry } from './scope-registry';
 
 /** What a scope hands over when its window is taken for an incident. */
 export interface ScopeWindow {
@@ -13,7 +13,7 @@ export interface ScopeWindow {
  * call, or the process-wide global scope. It lives in the AsyncLocalStorage
  * store, so it is released with the request instead of living in a map.
  */
-export class IncidentScope {
+export class IncidentScope implements BudgetedScope {
   private ring: RingBuffer<IncidentRecord> | undefined;
   private droppedSinceTake = 0;
   /** Set when the request's response is finished (or the `run()` work settled). */
@@ -24,7 +24,7 @@ export class IncidentScope {
     private readonly capacity: number,
     private readonly maxBytes: number,
     readonly request?: IncidentRequest,
-    private registry?: ScopeRegistry,
+    private registry?: ScopeRegistry<IncidentScope>,
   ) {
     registry?.register(this);
   }

@@ -1,15 +1,11 @@
-import type { IncidentScope } from './incident-scope';
+import type { IncidentBufferStats } from '../interfaces/incident-buffer-stats.interface';
 
-/** Counters of the live request scopes. @publicApi */
-export interface IncidentBufferStats {
-  /** Request (and `run()`) scopes currently alive. */
-  liveScopes: number;
-  /** Bytes held by their buffers together (estimated). */
-  bufferedBytes: number;
-  /** The budget `bufferedBytes` is kept under (`maxTotalBufferBytes`). */
-  budgetBytes: number;
-  /** Records evicted to keep all scopes together under the budget. */
-  budgetEvictions: number;
+/** What the registry needs of a scope: its size, and a way to make it smaller. */
+export interface BudgetedScope {
+  readonly size: number;
+  readonly bytes: number;
+  /** Drops the oldest record; reports the released bytes back through `adjust`. */
+  evictOldest(): number;
 }
 
 /**
@@ -18,28 +14,28 @@ export interface IncidentBufferStats {
  * writing gives up its oldest records first, down to its fair share
  * (budget / live scopes); then the oldest live scopes above their fair share do.
  */
-export class ScopeRegistry {
-  private readonly scopes = new Set<IncidentScope>();
+export class ScopeRegistry<S extends BudgetedScope = BudgetedScope> {
+  private readonly scopes = new Set<S>();
   private bytes = 0;
   private evictions = 0;
 
   constructor(readonly budget: number) {}
 
-  register(scope: IncidentScope): void {
+  register(scope: S): void {
     this.scopes.add(scope);
   }
 
   /** Forgets an ended scope (its bytes were already subtracted through adjust). */
-  unregister(scope: IncidentScope): void {
+  unregister(scope: S): void {
     this.scopes.delete(scope);
   }
 
-  live(): IterableIterator<IncidentScope> {
+  live(): IterableIterator<S> {
     return this.scopes.values();
   }
 
   /** Called by scopes whenever their byte total changes. */
-  adjust(delta: number, writer: IncidentScope): void {
+  adjust(delta: number, writer: BudgetedScope): void {
     this.bytes += delta;
     if (delta > 0 && this.bytes > this.budget) this.enforce(writer);
   }
@@ -48,7 +44,7 @@ export class ScopeRegistry {
     return { liveScopes: this.scopes.size, bufferedBytes: this.bytes, budgetBytes: this.budget, budgetEvictions: this.evictions };
   }
 
-  private enforce(writer: IncidentScope): void {
+  private enforce(writer: BudgetedScope): void {
     const fairShare = this.budget / Math.max(1, this.scopes.size);
     // Keep the writer's newest record: evicting it would lose what was just logged.
     while (this.bytes > this.budget && writer.size > 1 && writer.bytes > fairShare) this.evictFrom(writer);
@@ -59,7 +55,7 @@ export class ScopeRegistry {
     }
   }
 
-  private evictFrom(scope: IncidentScope): void {
+  private evictFrom(scope: BudgetedScope): void {
     scope.evictOldest(); // reports its negative delta back through adjust()
     this.evictions++;
   }

@@ -1,7 +1,7 @@
 import type { Type } from '@nestjs/common';
 import type { ModuleRef } from '@nestjs/core';
-import type { IncidentTarget } from '../interfaces';
-import { ConsoleTarget } from './console.target';
+import type { IncidentTarget } from '../interfaces/incident-target.interface';
+import { ConsoleTarget } from './console/console.target';
 
 function isTargetClass(candidate: unknown): candidate is Type<IncidentTarget> {
   return typeof candidate === 'function';

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { readFileSync } from 'node:fs';
-import { IncidentLogger } from '../../lib';
+import { IncidentBuffer } from '../../lib';
 import { bootstrap } from './main';
 
 const bold = process.stdout.isTTY ? (text: string) => `\x1b[1m${text}\x1b[22m` : (text: string) => text;
@@ -16,7 +16,8 @@ async function get(base: string, path: string): Promise<number> {
 async function main(): Promise<void> {
   const app = await bootstrap(0);
   const base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
-  const logger = app.get(IncidentLogger);
+  // Outside a request, IncidentBuffer shows the global buffer.
+  const globalBuffer = app.get(IncidentBuffer);
   let incidents = 0;
   let printed = '';
   const countIncidents = (chunk: string | Uint8Array) => {
@@ -29,7 +30,7 @@ async function main(): Promise<void> {
     return (write as (...args: unknown[]) => boolean)(chunk, ...rest);
   }) as typeof process.stdout.write;
 
-  say(`1. The orders service is up (${base}). Its boot lines went into the global buffer: ${logger.globalScope.size} records, nothing printed.`);
+  say(`1. The orders service is up (${base}). Its boot lines went into the global buffer: ${globalBuffer.snapshot().length} records, nothing printed.`);
   say('2. Five requests, one at a time. Each logs about 10 debug lines; none fails, so nothing is printed:');
   for (let i = 1; i <= 5; i++) process.stdout.write(`   GET /orders/${i} -> ${await get(base, `/orders/${i}`)}\n`);
 

@@ -1,5 +1,5 @@
-import { describeFailure } from '../../capture/hostile-value.util';
-import { InternalReporter } from '../../delivery/internal-reporter';
+import { describeFailure } from '../../shared/hostile-value.util';
+import { InternalReporter } from '../../shared/internal-reporter';
 import { FileCheck, judgeFileCheck } from './file-check';
 import type { RotatingFileSystem } from './file-system';
 import { closeQuietly, LogFile, openLogFile } from './log-file';

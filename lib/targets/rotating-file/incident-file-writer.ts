@@ -1,4 +1,4 @@
-import type { InternalReporter } from '../../delivery/internal-reporter';
+import type { InternalReporter } from '../../shared/internal-reporter';
 import { CurrentLogFile } from './current-log-file';
 import { checkFileAsync, checkFileSync } from './file-check';
 import type { RotatingFileSystem } from './file-system';
@@ -10,7 +10,7 @@ import { RetrySchedule } from './retry-schedule';
 import { shouldRollover } from './rotate-chain.util';
 import { writeAll, writeAllSync, WriteOutcome } from './write-all.util';
 import { WriteFault } from './write-fault';
-import type { RotatingFileTargetStats } from './rotating-file-stats.interface';
+import type { RotatingFileTargetStats } from './rotating-file-target-stats.interface';
 
 /** One write call: whole entries, all for one file. */
 const MAX_BATCH_BYTES = 1024 * 1024;

@@ -1,5 +1,5 @@
-import { describeFailure } from '../../capture/hostile-value.util';
-import { InternalReporter } from '../../delivery/internal-reporter';
+import { describeFailure } from '../../shared/hostile-value.util';
+import { InternalReporter } from '../../shared/internal-reporter';
 
 function errorCode(error: unknown): string {
   const code = (error as NodeJS.ErrnoException | undefined)?.code;

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import type { Incident, IncidentTarget } from '../interfaces';
+import type { Incident } from '../interfaces/incident.interface';
+import type { IncidentTarget } from '../interfaces/incident-target.interface';
 import { IncidentScope } from '../scope/incident-scope';
-import { scopeStorage } from '../scope/incident-scope.storage';
-import { describeFailure } from '../capture/hostile-value.util';
-import { InternalReporter } from './internal-reporter';
+import { scopeStorage } from '../scope/scope-storage';
+import { describeFailure } from '../shared/hostile-value.util';
+import type { InternalReporter } from '../shared/internal-reporter';
 
 /**
  * Marks code running on behalf of a target. AsyncLocalStorage carries it into

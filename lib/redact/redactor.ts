@@ -1,6 +1,7 @@
 import { types } from 'util';
-import type { Redactor } from './capture-limits.interface';
-import type { RedactOptions } from './redact-options.interface';
+import type { RedactOptions } from '../interfaces/redact-options.interface';
+import { booleanOption, invalidOption, unknownOption } from '../shared/option-validation.util';
+import type { Redactor } from './redactor.interface';
 import { DEFAULT_CENSOR, DEFAULT_REDACT_KEYS, LINE_VALUE_KEYS, MAX_CENSOR_LENGTH } from './redaction.constants';
 
 const OPTION_NAMES = new Set(['keys', 'replaceDefaultKeys', 'patterns', 'replaceDefaultPatterns', 'censor']);
@@ -17,8 +18,10 @@ interface UserPattern {
   replace: RegExp;
 }
 
-function invalid(message: string): never {
-  throw new Error(`redact.${message}`);
+const OWNER = 'IncidentLoggerModule';
+
+function invalid(option: string, expected: string, value: unknown): never {
+  return invalidOption(OWNER, `redact.${option}`, expected, value);
 }
 
 function escapeRegExp(text: string): string {
@@ -47,53 +50,47 @@ function normaliseKey(key: string): string {
 }
 
 function checkKey(key: unknown, index: number): string {
-  if (typeof key !== 'string') invalid(`keys[${index}] must be a string; got ${typeof key}`);
+  if (typeof key !== 'string') invalid(`keys[${index}]`, 'a string', key);
   const trimmed = key.trim();
   if (trimmed === '' || normaliseKey(trimmed).replace(/\*/g, '') === '') {
-    invalid(`keys[${index}] must name a property; got ${JSON.stringify(key)}`);
+    invalid(`keys[${index}]`, 'a property name', key);
   }
-  if (trimmed.length > MAX_KEY_LENGTH) invalid(`keys[${index}] is longer than ${MAX_KEY_LENGTH} characters`);
+  if (trimmed.length > MAX_KEY_LENGTH) invalid(`keys[${index}]`, `at most ${MAX_KEY_LENGTH} characters`, key);
   if (FORBIDDEN_KEYS.has(trimmed.toLowerCase())) {
-    invalid(`keys[${index}] ${JSON.stringify(key)} is not a data property name and cannot be redacted`);
+    invalid(`keys[${index}]`, 'a data property name (not a prototype key, which cannot be redacted)', key);
   }
   if (/[[\]]/.test(trimmed)) {
-    invalid(`keys[${index}] ${JSON.stringify(key)}: keys are property names matched at any depth, not paths`);
+    invalid(`keys[${index}]`, 'a property name matched at any depth, not a path', key);
   }
   return trimmed;
 }
 
 function checkPattern(pattern: unknown, index: number): UserPattern {
-  if (!types.isRegExp(pattern)) invalid(`patterns[${index}] must be a RegExp; got ${typeof pattern}`);
+  if (!types.isRegExp(pattern)) invalid(`patterns[${index}]`, 'a RegExp', pattern);
   const flags = pattern.flags.replace(/[gyd]/g, '');
   const replace = new RegExp(pattern.source, `${flags}g`);
   for (const probe of EMPTY_MATCH_PROBES) {
     for (const match of probe.matchAll(replace)) {
-      if (match[0] === '') invalid(`patterns[${index}] ${String(pattern)} matches the empty string`);
+      if (match[0] === '') invalid(`patterns[${index}]`, 'a RegExp that never matches the empty string', pattern);
     }
   }
   return { test: new RegExp(pattern.source, flags), replace };
 }
 
-function checkBoolean(name: string, value: unknown): boolean {
-  if (value === undefined) return false;
-  if (typeof value !== 'boolean') invalid(`${name} must be a boolean; got ${typeof value}`);
-  return value;
-}
-
 function checkCensor(censor: unknown): string {
   if (censor === undefined) return DEFAULT_CENSOR;
-  if (typeof censor !== 'string') invalid(`censor must be a string; got ${typeof censor}`);
-  if (censor.length > MAX_CENSOR_LENGTH) invalid(`censor must be at most ${MAX_CENSOR_LENGTH} characters`);
+  if (typeof censor !== 'string') invalid('censor', 'a string', censor);
+  if (censor.length > MAX_CENSOR_LENGTH) invalid('censor', `a string of at most ${MAX_CENSOR_LENGTH} characters`, censor);
   return censor;
 }
 
 function checkOptions(options: unknown): RedactOptions {
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw new Error(`redact must be an object or false; got ${Array.isArray(options) ? 'an array' : String(options)}`);
+    invalidOption(OWNER, 'redact', 'an object or false', options);
   }
   for (const name of Object.keys(options)) {
-    if (name === 'paths') invalid('paths is not supported: list property names in redact.keys (matched at any depth)');
-    if (!OPTION_NAMES.has(name)) invalid(`${name} is not an option (expected one of ${[...OPTION_NAMES].join(', ')})`);
+    if (name === 'paths') invalid('paths', 'absent: list property names in redact.keys (matched at any depth)', (options as { paths: unknown }).paths);
+    if (!OPTION_NAMES.has(name)) unknownOption(OWNER, `redact.${name}`, OPTION_NAMES);
   }
   return options as RedactOptions;
 }
@@ -188,12 +185,12 @@ function looksLikeBasicCredentials(value: string): boolean {
  */
 export function createRedactor(options: RedactOptions = {}): Redactor {
   const checked = checkOptions(options);
-  if (checked.keys !== undefined && !Array.isArray(checked.keys)) invalid('keys must be an array of property names');
-  if (checked.patterns !== undefined && !Array.isArray(checked.patterns)) invalid('patterns must be an array of RegExp');
+  if (checked.keys !== undefined && !Array.isArray(checked.keys)) invalid('keys', 'an array of property names', checked.keys);
+  if (checked.patterns !== undefined && !Array.isArray(checked.patterns)) invalid('patterns', 'an array of RegExp', checked.patterns);
   const userKeys = (checked.keys ?? []).map(checkKey);
   const userPatterns = (checked.patterns ?? []).map(checkPattern);
-  const replaceDefaultKeys = checkBoolean('replaceDefaultKeys', checked.replaceDefaultKeys);
-  const replaceDefaultPatterns = checkBoolean('replaceDefaultPatterns', checked.replaceDefaultPatterns);
+  const replaceDefaultKeys = booleanOption(OWNER, 'redact.replaceDefaultKeys', checked.replaceDefaultKeys, false);
+  const replaceDefaultPatterns = booleanOption(OWNER, 'redact.replaceDefaultPatterns', checked.replaceDefaultPatterns, false);
   const censor = checkCensor(checked.censor);
 
   const rules = [...new Set([...(replaceDefaultKeys ? [] : DEFAULT_REDACT_KEYS), ...userKeys])];

@@ -1,7 +1,10 @@
-import { DEFAULT_CAPTURE_LIMITS, type CaptureLimits } from './capture-limits.interface';
-import type { CapturePolicy } from './capture-records.util';
-import type { RedactOptions } from './redact-options.interface';
-import { createRedactor } from './redactor';
+import type { CapturePolicy } from '../capture/capture-policy.interface';
+import { DEFAULT_CAPTURE_LIMITS, type CaptureLimits } from '../interfaces/capture-limits.interface';
+import type { RedactOptions } from '../interfaces/redact-options.interface';
+import { createRedactor } from '../redact/redactor';
+import { integerOption, invalidOption, unknownOption } from '../shared/option-validation.util';
+
+const OWNER = 'IncidentLoggerModule';
 
 /**
  * Accepted range of each limit. `maxDepth` stays well inside the call stack;
@@ -17,18 +20,13 @@ const LIMIT_RANGES: Record<keyof CaptureLimits, [min: number, max: number]> = {
 
 function resolveLimits(limits: unknown): CaptureLimits {
   if (limits === undefined) return DEFAULT_CAPTURE_LIMITS;
-  if (typeof limits !== 'object' || limits === null || Array.isArray(limits)) throw new Error('captureLimits must be an object');
+  if (typeof limits !== 'object' || limits === null || Array.isArray(limits)) invalidOption(OWNER, 'captureLimits', 'an object', limits);
   const resolved: CaptureLimits = { ...DEFAULT_CAPTURE_LIMITS };
   for (const [name, value] of Object.entries(limits)) {
     const range = Object.prototype.hasOwnProperty.call(LIMIT_RANGES, name) ? LIMIT_RANGES[name as keyof CaptureLimits] : undefined;
-    if (range === undefined) throw new Error(`captureLimits.${name} is not a limit (expected one of ${Object.keys(LIMIT_RANGES).join(', ')})`);
-    if (value === undefined) continue;
+    if (range === undefined) unknownOption(OWNER, `captureLimits.${name}`, Object.keys(LIMIT_RANGES));
     const [min, max] = range;
-    if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min || value > max) {
-      const bound = max === Number.MAX_SAFE_INTEGER ? `at least ${min}` : `from ${min} to ${max}`;
-      throw new Error(`captureLimits.${name} must be an integer ${bound}; got ${String(value)}`);
-    }
-    resolved[name as keyof CaptureLimits] = value;
+    resolved[name as keyof CaptureLimits] = integerOption(OWNER, `captureLimits.${name}`, value, DEFAULT_CAPTURE_LIMITS[name as keyof CaptureLimits], min, max);
   }
   return Object.freeze(resolved);
 }

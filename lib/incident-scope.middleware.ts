@@ -1,10 +1,10 @@
 import { Inject, Injectable, NestMiddleware } from '@nestjs/common';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { IncidentLogger } from '../incident-logger.service';
-import { IncidentScope } from './incident-scope';
-import { scopeStorage } from './incident-scope.storage';
-import { truncateString } from '../capture/truncate.util';
-import { requestIdFrom } from './request-id.util';
+import { IncidentEngine } from './engine/incident-engine';
+import type { IncidentScope } from './scope/incident-scope';
+import { requestIdFrom } from './scope/request-id.util';
+import { scopeStorage } from './scope/scope-storage';
+import { truncateString } from './serialize/truncate.util';
 
 const MAX_URL_LENGTH = 2048;
 
@@ -22,7 +22,8 @@ const scopesByRequest = new WeakMap<object, IncidentScope>();
  */
 @Injectable()
 export class IncidentScopeMiddleware implements NestMiddleware {
-  constructor(@Inject(IncidentLogger) private readonly logger: IncidentLogger) {}
+  /** @internal */
+  constructor(@Inject(IncidentEngine) private readonly engine: IncidentEngine) {}
 
   use(req: RawRequest, res: ServerResponse, next: (error?: unknown) => void): void {
     const existing = scopesByRequest.get(req);
@@ -30,13 +31,13 @@ export class IncidentScopeMiddleware implements NestMiddleware {
       if (scopeStorage.getStore() !== existing) scopeStorage.enterWith(existing);
       return next();
     }
-    const { requestIdHeader, setResponseHeader } = this.logger.options;
+    const { requestIdHeader, setResponseHeader } = this.engine;
     const id = requestIdFrom(req.headers[requestIdHeader]);
-    const scope = this.logger.createScope({
+    const scope = this.engine.openScope({
       id,
       method: req.method ?? 'UNKNOWN',
       // Query strings carry tokens (?token=…): scrubbed and bounded like any record.
-      url: truncateString(this.logger.scrub(req.originalUrl ?? req.url ?? ''), MAX_URL_LENGTH),
+      url: truncateString(this.engine.scrub(req.originalUrl ?? req.url ?? ''), MAX_URL_LENGTH),
     });
     scopesByRequest.set(req, scope);
     if (setResponseHeader && !res.headersSent) res.setHeader(requestIdHeader, id);

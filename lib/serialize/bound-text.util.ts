@@ -1,4 +1,4 @@
-import type { Redactor } from './capture-limits.interface';
+import type { Redactor } from '../redact/redactor.interface';
 import { truncateString } from './truncate.util';
 
 /**

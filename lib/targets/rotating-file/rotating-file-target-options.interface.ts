@@ -1,13 +1,4 @@
-import { InternalReporter } from '../delivery/internal-reporter';
-import { formatIncident } from '../format/format-incident.util';
-import type { IncidentFormat } from '../format/incident-format.interface';
-import type { Incident, IncidentTarget } from '../interfaces';
-import { nodeFileSystem, RotatingFileSystem } from './rotating-file/file-system';
-import { IncidentFileWriter } from './rotating-file/incident-file-writer';
-import type { RotatingFileTargetStats } from './rotating-file/rotating-file-stats.interface';
-
-export type { RotatingFileTargetStats } from './rotating-file/rotating-file-stats.interface';
-import { resolveRotatingFileOptions, ResolvedRotatingFileOptions } from './rotating-file/resolve-rotating-file-options.util';
+import type { IncidentFormat } from '../../format/incident-format.interface';
 
 /** Options of `RotatingFileTarget`. @publicApi */
 export interface RotatingFileTargetOptions {
@@ -82,65 +73,4 @@ export interface RotatingFileTargetOptions {
    * @default 5000
    */
   flushTimeoutMs?: number;
-}
-
-
-/** @internal Test seams: a faulty fs, a captured stderr. */
-export interface RotatingFileTargetInternals {
-  fs?: RotatingFileSystem;
-  reporter?: InternalReporter;
-}
-
-function isDurable(incident: Incident): boolean {
-  return incident.reason === 'crash' || incident.trigger?.level === 'fatal';
-}
-
-/**
- * Writes each incident as one contiguous block to a size-rotated file with
- * Python `RotatingFileHandler` semantics (`base`, `base.1` newest … `base.N`
- * oldest; the decision is made before each write, in bytes).
- *
- * Writes are asynchronous and batched; `flushSync()` (fatal incidents, crash,
- * exit) writes synchronously, including a batch still in flight, and
- * `flush()`/`close()` drain on shutdown. Disk faults never throw: they are
- * reported once on stderr, incidents wait (bounded by `maxPendingBytes`) and
- * are retried, and a marker line records what had to be dropped.
- * @publicApi
- */
-export class RotatingFileTarget implements IncidentTarget {
-  private readonly options: ResolvedRotatingFileOptions;
-  private readonly writer: IncidentFileWriter;
-
-  constructor(options: RotatingFileTargetOptions, internals: RotatingFileTargetInternals = {}) {
-    this.options = resolveRotatingFileOptions(options);
-    this.writer = new IncidentFileWriter(this.options, internals.fs ?? nodeFileSystem, internals.reporter ?? new InternalReporter());
-    this.writer.open();
-  }
-
-  /** Absolute path of the current file. */
-  get filename(): string {
-    return this.options.filename;
-  }
-
-  /** A snapshot of the counters. */
-  get stats(): RotatingFileTargetStats {
-    return this.writer.stats;
-  }
-
-  write(incident: Incident): void {
-    const block = formatIncident(incident, this.options.format, false);
-    this.writer.enqueue(Buffer.from(block, 'utf8'), isDurable(incident));
-  }
-
-  flushSync(): void {
-    this.writer.flushSync();
-  }
-
-  flush(): Promise<void> {
-    return this.writer.flush();
-  }
-
-  close(): Promise<void> {
-    return this.writer.close();
-  }
 }

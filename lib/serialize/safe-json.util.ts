@@ -1,7 +1,8 @@
 import { types } from 'util';
 import { boundText } from './bound-text.util';
-import type { CaptureLimits, Redactor } from './capture-limits.interface';
-import { describeFailure, describeFunction, isErrorLike, readField, typeName } from './hostile-value.util';
+import type { CaptureLimits } from '../interfaces/capture-limits.interface';
+import type { Redactor } from '../redact/redactor.interface';
+import { describeFailure, describeFunction, isErrorLike, readField, typeName } from '../shared/hostile-value.util';
 
 /** What writing one value did. */
 const WROTE = 0;

@@ -1,22 +1,8 @@
-import type { Incident, IncidentTarget } from '../interfaces';
-import { formatIncident } from '../format/format-incident.util';
-import type { IncidentFormat } from '../format/incident-format.interface';
-
-/** Options of `ConsoleTarget`. @publicApi */
-export interface ConsoleTargetOptions {
-  /** @default 'text' */
-  format?: IncidentFormat;
-  /**
-   * ANSI colours for levels in text format.
-   * @default true when the stream is a TTY and `NO_COLOR` is not set
-   */
-  colors?: boolean;
-  /**
-   * Where to write. Anything with a `write(string)` method.
-   * @default process.stderr
-   */
-  stream?: { write(chunk: string): unknown };
-}
+import { formatIncident } from '../../format/format-incident.util';
+import type { IncidentFormat } from '../../format/incident-format.interface';
+import type { Incident } from '../../interfaces/incident.interface';
+import type { IncidentTarget } from '../../interfaces/incident-target.interface';
+import type { ConsoleTargetOptions } from './console-target-options.interface';
 
 /**
  * Prints each incident as one block with a single `write` call, so blocks of

@@ -1,5 +1,5 @@
 import type { LogLevel } from '@nestjs/common';
-import { ALL_LOG_LEVELS, LOG_LEVEL_VALUES } from './incident-logger.constants';
+import { ALL_LOG_LEVELS, LOG_LEVEL_VALUES } from '../shared/log-levels';
 
 /**
  * Nest's `isLogLevelEnabled` rule, precomputed per level value: a level is on
