@@ -1,6 +1,6 @@
 // Prepares a compatibility folder (test/compat/<name>): installs its pinned Nest
 // major with `npm ci`, then installs the library the way users get it, from the
-// tarball `npm pack` makes of a fresh build. Used by test/e2e/compat-*.e2e-spec.ts.
+// tarball `npm pack` makes of a fresh build. Used by test/compat/compat-*.e2e-spec.ts.
 const { execFileSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');

@@ -3,7 +3,7 @@
 // whole, contiguous, in one file, exactly once.
 import { Controller, Get, InternalServerErrorException, Logger, Module, Param, Type } from '@nestjs/common';
 import { IncidentLoggerModule, IncidentFormat, RotatingFileTarget } from '../../lib';
-import { parseTextBlocks, readChain, removeDir, tempDir } from '../fixtures/rotating-file-helpers.fixture';
+import { parseTextBlocks, readChain, removeDir, tempDir } from '../utils/rotating-file.helpers';
 import { PLATFORMS, startApp } from '../utils/test-app';
 import * as path from 'node:path';
 

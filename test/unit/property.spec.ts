@@ -1,13 +1,13 @@
 import { deepEqual } from 'assert';
 import fc from 'fast-check';
-import { inspect } from 'util';
-import { captureRecords, CapturePolicy } from '../lib/capture/capture-records.util';
-import { CaptureLimits, DEFAULT_CAPTURE_LIMITS } from '../lib/capture/capture-limits.interface';
-import type { LogRecord } from '../lib/capture/log-record';
-import { createRedactor } from '../lib/capture/redactor';
-import { toSafeJson } from '../lib/capture/safe-json.util';
-import { formatIncident } from '../lib/format/format-incident.util';
-import type { Incident } from '../lib/interfaces';
+import { captureRecords, CapturePolicy } from '../../lib/capture/capture-records.util';
+import { CaptureLimits, DEFAULT_CAPTURE_LIMITS } from '../../lib/capture/capture-limits.interface';
+import type { LogRecord } from '../../lib/capture/log-record';
+import { createRedactor } from '../../lib/capture/redactor';
+import { toSafeJson } from '../../lib/capture/safe-json.util';
+import { formatIncident } from '../../lib/format/format-incident.util';
+import { incidentOf } from '../utils/incident-of';
+import { snapshot } from '../utils/snapshot';
 
 // Fixed seed: a failure reproduces, and CI runs the same cases every time.
 fc.configureGlobal({ seed: 4242, numRuns: 200 });
@@ -15,18 +15,12 @@ fc.configureGlobal({ seed: 4242, numRuns: 200 });
 const redactor = createRedactor();
 const policy: CapturePolicy = { limits: DEFAULT_CAPTURE_LIMITS, redactor };
 
-function incidentOf(records: LogRecord[]): Incident {
-  return { id: 'inc-1', reason: 'level', scope: 'request', records, trigger: records[records.length - 1], dropped: 0, request: { id: 'req-1', method: 'POST', url: '/login' } };
-}
+const REQUEST = { id: 'req-1', method: 'POST', url: '/login' };
 
 /** Everything a target can see, plus the records as they sit in memory. */
 function everyOutput(records: LogRecord[]): string {
-  const incident = incidentOf(records);
+  const incident = incidentOf(records, REQUEST);
   return [formatIncident(incident, 'text'), formatIncident(incident, 'json'), JSON.stringify(records)].join('\n');
-}
-
-function snapshot(value: unknown): string {
-  return inspect(value, { depth: Infinity, showHidden: true, getters: false });
 }
 
 describe('property: a planted secret never leaks', () => {
@@ -188,7 +182,7 @@ describe('property: toSafeJson on anything', () => {
           expect(typeof record.message).toBe('string');
           expect(record.message.length).toBeLessThanOrEqual(DEFAULT_CAPTURE_LIMITS.maxJsonLength);
         }
-        for (const line of formatIncident(incidentOf(records), 'json').trimEnd().split('\n')) JSON.parse(line);
+        for (const line of formatIncident(incidentOf(records, REQUEST), 'json').trimEnd().split('\n')) JSON.parse(line);
       }),
     );
   });

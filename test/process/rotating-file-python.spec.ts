@@ -5,10 +5,10 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { formatIncident, Incident, RotatingFileTarget } from '../lib';
-import { captureReporter, makeIncident, removeDir, tempDir } from './fixtures/rotating-file-helpers.fixture';
+import { formatIncident, Incident, RotatingFileTarget } from '../../lib';
+import { captureReporter, makeIncident, removeDir, tempDir } from '../utils/rotating-file.helpers';
 
-const REFERENCE = path.join(__dirname, 'fixtures', 'rotating-file-python-reference.py');
+const REFERENCE = path.join(__dirname, '..', 'fixtures', 'rotating-file-python-reference.py');
 
 /** Deterministic sizes: mostly small and medium, some larger than maxBytes, the first one too. */
 function incidents(count: number, seed: number, maxBytes: number): Incident[] {

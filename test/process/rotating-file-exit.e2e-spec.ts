@@ -3,7 +3,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { RotatingFileTarget } from '../../lib';
-import { chainInWriteOrder, makeIncident, parseTextBlocks, readChain, removeDir, tempDir, TextBlock } from '../fixtures/rotating-file-helpers.fixture';
+import { chainInWriteOrder, makeIncident, parseTextBlocks, readChain, removeDir, tempDir, TextBlock } from '../utils/rotating-file.helpers';
 import { runFixture } from '../utils/run-fixture';
 
 const fixture = (name: string) => path.join(__dirname, '..', 'fixtures', `rotating-file-${name}.fixture.ts`);

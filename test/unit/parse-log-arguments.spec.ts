@@ -1,4 +1,4 @@
-import { isStackFormat, parseLogArguments } from '../lib/capture/parse-log-arguments.util';
+import { isStackFormat, parseLogArguments } from '../../lib/capture/parse-log-arguments.util';
 
 const STACK = 'Error: boom\n    at Object.<anonymous> (/app/x.js:1:7)';
 

@@ -5,16 +5,12 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { formatIncident, RotatingFileTarget } from '../lib';
-import { captureReporter, incidentIds, makeIncident, parseTextBlocks, readChain, removeDir, tempDir } from './fixtures/rotating-file-helpers.fixture';
+import { formatIncident, RotatingFileTarget } from '../../lib';
+import { captureReporter, incidentIds, makeIncident, parseTextBlocks, readChain, removeDir, tempDir } from '../utils/rotating-file.helpers';
+import { until } from '../utils/until';
 
-async function until(condition: () => boolean, what: string): Promise<void> {
-  for (let attempt = 0; attempt < 3000; attempt++) {
-    if (condition()) return;
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-  throw new Error(`never happened: ${what}`);
-}
+// Retries back off: wait longer between polls than the default.
+const RETRY_WAIT = { attempts: 3000, intervalMs: 5 };
 
 describe('RotatingFileTarget faults', () => {
   let dir: string;
@@ -98,10 +94,10 @@ describe('RotatingFileTarget faults', () => {
     expect(lines[0]).toMatch(/cannot open .*logs\/incidents\.log: Error: ENOTDIR: .*logs exists and is not a directory/);
     const incidents = Array.from({ length: 30 }, (_, i) => makeIncident(`n${String(i).padStart(2, '0')}`, { padding: 100 }));
     incidents.forEach((incident) => target.write(incident));
-    await until(() => target.stats.dropped === 20, 'the pending limit is reached');
+    await until(() => target.stats.dropped === 20, 'the pending limit is reached', RETRY_WAIT);
 
     fs.rmSync(path.join(dir, 'logs'));
-    await until(() => target.stats.written === 10, 'the retry writes once the path is fixed'); // no flush(): by itself
+    await until(() => target.stats.written === 10, 'the retry writes once the path is fixed', RETRY_WAIT); // no flush(): by itself
     const blocks = parseTextBlocks(read());
     expect(blocks.slice(0, 10).map((block) => block.kind === 'incident' && block.id)).toEqual(incidents.slice(0, 10).map((i) => i.id));
     expect(blocks[10]).toMatchObject({ kind: 'marker', line: expect.stringContaining('INCIDENTS LOST: 20 incidents not written (maxPendingBytes reached, ENOTDIR)') });

@@ -1,6 +1,6 @@
 import * as fc from 'fast-check';
 import type { LogLevel } from '@nestjs/common';
-import { formatIncident, Incident, IncidentRecord } from '../lib';
+import { formatIncident, Incident, IncidentRecord } from '../../lib';
 
 /** The straightforward formatting the fast path must equal byte for byte. */
 function reference(incident: Incident): string {

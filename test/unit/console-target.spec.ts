@@ -1,4 +1,4 @@
-import { ConsoleTarget, Incident } from '../lib';
+import { ConsoleTarget, Incident } from '../../lib';
 
 const incident: Incident = {
   id: 'inc-1',

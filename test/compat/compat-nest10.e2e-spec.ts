@@ -1,9 +1,9 @@
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import type { Incident } from '../../lib';
+import { withDistLock } from '../utils/dist-lock';
 
-// eslint-disable-next-line @typescript-eslint/no-var-requires
-const { prepareCompat } = require('../compat/prepare-compat.js') as { prepareCompat(name: string): string };
+const { prepareCompat } = require('./prepare-compat.js') as { prepareCompat(name: string): string };
 
 interface CompatResult {
   nest: string;
@@ -18,12 +18,13 @@ interface CompatResult {
  */
 describe('Nest 10 compatibility (packed package)', () => {
   let dir: string;
-  beforeAll(() => {
-    dir = prepareCompat('nest10');
+  beforeAll(async () => {
+    // Rebuilds and packs dist/: not while the bench smoke loads it.
+    dir = await withDistLock(() => prepareCompat('nest10'));
   }, 240_000);
 
   it.each(['express', 'fastify'])('%s: request windows, ExceptionsHandler (message, stack), POST body', (platform) => {
-    const child = spawnSync(process.execPath, [path.join(__dirname, '../compat/compat-app.js'), dir, platform], {
+    const child = spawnSync(process.execPath, [path.join(__dirname, 'compat-app.js'), dir, platform], {
       encoding: 'utf8',
       timeout: 60_000,
     });

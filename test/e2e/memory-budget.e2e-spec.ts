@@ -1,8 +1,8 @@
 import { Controller, Get, Logger, Module } from '@nestjs/common';
-import { IncidentBuffer, IncidentLoggerModule } from '../lib';
-import { MemoryTarget } from './utils/memory.target';
-import { startContext, TestContext } from './utils/test-context';
-import { PLATFORMS, startApp } from './utils/test-app';
+import { IncidentBuffer, IncidentLoggerModule } from '../../lib';
+import { MemoryTarget } from '../utils/memory.target';
+import { startContext, TestContext } from '../utils/test-context';
+import { PLATFORMS, startApp } from '../utils/test-app';
 
 describe('memory budget across live scopes', () => {
   let ctx: TestContext;

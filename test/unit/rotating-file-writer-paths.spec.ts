@@ -5,23 +5,16 @@ import { performance } from 'node:perf_hooks';
 // incidents are queued, and a rename failing during rotation.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { formatIncident, Incident, RotatingFileTarget } from '../lib';
-import type { Callback } from '../lib/targets/rotating-file/file-system';
-import { nodeFileSystem } from '../lib/targets/rotating-file/file-system';
-import { captureReporter, errno, FaultyFs, makeIncident, readChain, removeDir, tempDir } from './fixtures/rotating-file-helpers.fixture';
+import { formatIncident, Incident, RotatingFileTarget } from '../../lib';
+import type { Callback } from '../../lib/targets/rotating-file/file-system';
+import { nodeFileSystem } from '../../lib/targets/rotating-file/file-system';
+import { captureReporter, errno, FaultyFs, makeIncident, readChain, removeDir, tempDir } from '../utils/rotating-file.helpers';
+import { until } from '../utils/until';
 
 const text = (incident: Incident) => formatIncident(incident, 'text');
 const bytes = (incidents: Incident[]) => Buffer.byteLength(incidents.map(text).join(''));
 
 /** Polls a condition set by the target's own asynchronous work (2 ms steps, no timing assumption). */
-async function until(condition: () => boolean, what: string): Promise<void> {
-  for (let attempt = 0; attempt < 2000; attempt++) {
-    if (condition()) return;
-    await new Promise((resolve) => setTimeout(resolve, 2));
-  }
-  throw new Error(`never happened: ${what}`);
-}
-
 /** FaultyFs that also records opens, closes, renames and async write completions, and can fail renames. */
 class RecordingFs extends FaultyFs {
   readonly opened: number[] = [];

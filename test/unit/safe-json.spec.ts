@@ -1,15 +1,10 @@
-import { inspect } from 'util';
-import { CaptureLimits, DEFAULT_CAPTURE_LIMITS } from '../lib/capture/capture-limits.interface';
-import { toSafeJson } from '../lib/capture/safe-json.util';
+import { CaptureLimits, DEFAULT_CAPTURE_LIMITS } from '../../lib/capture/capture-limits.interface';
+import { toSafeJson } from '../../lib/capture/safe-json.util';
+import { snapshot } from '../utils/snapshot';
 
 const limits: CaptureLimits = { ...DEFAULT_CAPTURE_LIMITS };
 const json = (value: unknown, custom: Partial<CaptureLimits> = {}) => toSafeJson(value, { ...limits, ...custom });
 const parse = (value: unknown, custom: Partial<CaptureLimits> = {}) => JSON.parse(json(value, custom));
-
-/** Everything observable about a value, own hidden properties and getters included. */
-function snapshot(value: unknown): string {
-  return inspect(value, { depth: Infinity, showHidden: true, getters: false, sorted: false });
-}
 
 function revokedProxy(): object {
   const { proxy, revoke } = Proxy.revocable({ a: 1 }, {});

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ConsoleTarget, formatIncident, Incident, RotatingFileTarget } from '../lib';
+import { ConsoleTarget, formatIncident, Incident, RotatingFileTarget } from '../../lib';
 import {
   captureReporter,
   chainInWriteOrder,
@@ -12,19 +12,12 @@ import {
   readChain,
   removeDir,
   tempDir,
-} from './fixtures/rotating-file-helpers.fixture';
+} from '../utils/rotating-file.helpers';
+import { until } from '../utils/until';
 
 const text = (incident: Incident) => formatIncident(incident, 'text');
 
 /** Waits for the target's own asynchronous work (no timing assumption: polls a condition). */
-async function until(condition: () => boolean, what: string): Promise<void> {
-  for (let attempt = 0; attempt < 2000; attempt++) {
-    if (condition()) return;
-    await new Promise((resolve) => setTimeout(resolve, 2));
-  }
-  throw new Error(`never happened: ${what}`);
-}
-
 /** Python's rotation decision and renames, in bytes: index 0 is the current file. */
 function expectedChain(blocks: string[], maxBytes: number, backupCount: number, initial: string[] = ['']): string[] {
   let files = [...initial];

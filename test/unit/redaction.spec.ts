@@ -1,10 +1,10 @@
-import { captureRecords, CapturePolicy } from '../lib/capture/capture-records.util';
-import { DEFAULT_CAPTURE_LIMITS } from '../lib/capture/capture-limits.interface';
-import { createRedactor } from '../lib/capture/redactor';
-import { DEFAULT_REDACT_KEYS } from '../lib/capture/redaction.constants';
-import { toSafeJson } from '../lib/capture/safe-json.util';
-import { resolveOptions } from '../lib/incident-logger-options.util';
-import type { IncidentLoggerModuleOptions } from '../lib/interfaces';
+import { captureRecords, CapturePolicy } from '../../lib/capture/capture-records.util';
+import { DEFAULT_CAPTURE_LIMITS } from '../../lib/capture/capture-limits.interface';
+import { createRedactor } from '../../lib/capture/redactor';
+import { DEFAULT_REDACT_KEYS } from '../../lib/capture/redaction.constants';
+import { toSafeJson } from '../../lib/capture/safe-json.util';
+import { resolveOptions } from '../../lib/incident-logger-options.util';
+import type { IncidentLoggerModuleOptions } from '../../lib/interfaces';
 
 const redactor = createRedactor();
 const policy: CapturePolicy = { limits: DEFAULT_CAPTURE_LIMITS, redactor };

@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
-import type { Incident, IncidentTarget } from '../lib';
-import { MemoryTarget } from './utils/memory.target';
-import { startContext, TestContext } from './utils/test-context';
+import type { Incident, IncidentTarget } from '../../lib';
+import { MemoryTarget } from '../utils/memory.target';
+import { startContext, TestContext } from '../utils/test-context';
 
 describe('IncidentLogger through the Nest Logger facade', () => {
   let ctx: TestContext;

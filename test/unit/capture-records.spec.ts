@@ -1,7 +1,7 @@
-import { captureRecords, CapturePolicy } from '../lib/capture/capture-records.util';
-import { DEFAULT_CAPTURE_LIMITS } from '../lib/capture/capture-limits.interface';
-import type { LogRecord } from '../lib/capture/log-record';
-import { createRedactor } from '../lib/capture/redactor';
+import { captureRecords, CapturePolicy } from '../../lib/capture/capture-records.util';
+import { DEFAULT_CAPTURE_LIMITS } from '../../lib/capture/capture-limits.interface';
+import type { LogRecord } from '../../lib/capture/log-record';
+import { createRedactor } from '../../lib/capture/redactor';
 
 const policy: CapturePolicy = { limits: DEFAULT_CAPTURE_LIMITS, redactor: createRedactor() };
 const { maxStringLength } = DEFAULT_CAPTURE_LIMITS;

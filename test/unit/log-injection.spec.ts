@@ -1,25 +1,13 @@
-import { captureRecords, CapturePolicy } from '../lib/capture/capture-records.util';
-import { DEFAULT_CAPTURE_LIMITS } from '../lib/capture/capture-limits.interface';
-import type { LogRecord } from '../lib/capture/log-record';
-import { createRedactor } from '../lib/capture/redactor';
-import { formatIncident } from '../lib/format/format-incident.util';
-import type { Incident } from '../lib/interfaces';
+import { captureRecords, CapturePolicy } from '../../lib/capture/capture-records.util';
+import { DEFAULT_CAPTURE_LIMITS } from '../../lib/capture/capture-limits.interface';
+import type { LogRecord } from '../../lib/capture/log-record';
+import { createRedactor } from '../../lib/capture/redactor';
+import { formatIncident } from '../../lib/format/format-incident.util';
+import { incidentOf } from '../utils/incident-of';
 
 const policy: CapturePolicy = { limits: DEFAULT_CAPTURE_LIMITS, redactor: createRedactor() };
 const RESERVED = ['incident', 'requestId', 'type', 'seq', 'level', 'time', 'context', 'message', 'stack'] as const;
 const forged = Object.fromEntries([...RESERVED, 'trigger', 'data', 'reason'].map((key) => [key, `forged-${key}`]));
-
-function incidentOf(records: LogRecord[]): Incident {
-  return {
-    id: 'inc-1',
-    reason: 'level',
-    scope: 'request',
-    records,
-    trigger: records[records.length - 1],
-    dropped: 0,
-    request: { id: 'req-1', method: 'GET', url: '/orders/1' },
-  };
-}
 
 function capture(level: 'debug' | 'error', message: unknown, ...params: unknown[]): LogRecord[] {
   return captureRecords(level, message, params, policy, Date.UTC(2026, 0, 2, 3, 4, 5));
