@@ -10,7 +10,7 @@ import { scopeStorage } from './scope/scope-storage';
  * The buffer of the current request (the global one outside requests), for
  * code that wants to look at it or act on it. A default-scope singleton that
  * reads AsyncLocalStorage on each call: injecting it does not make the
- * consumer request-scoped (see README, "Why not Scope.REQUEST").
+ * consumer request-scoped (see docs/design-decisions.md, "Why not Scope.REQUEST").
  * @publicApi
  */
 @Injectable()

@@ -1,10 +1,11 @@
-import { Controller, Get, Inject, Injectable, Logger, Module } from '@nestjs/common';
+import { Controller, Get, Inject, Injectable, Logger, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
 import {
   Incident,
   IncidentBuffer,
   IncidentLogger,
   IncidentLoggerModule,
   IncidentLoggerModuleOptions,
+  IncidentScopeMiddleware,
   IncidentTarget,
 } from '../../lib';
 import { MemoryTarget } from '../utils/memory.target';
@@ -57,8 +58,10 @@ describe.each(PLATFORMS)('module wiring on %s', (platform) => {
     class AppModule {}
     t = await startApp(AppModule, platform);
     // Boot lines replayed by bufferLogs are in the global buffer, not printed.
-    expect(t.logger.globalScope.snapshot().some((r) => r.message.includes('Nest application successfully started'))).toBe(true);
-    t.logger.globalScope.clear();
+    // Outside a request, IncidentBuffer is the global buffer.
+    const globalBuffer = t.app.get(IncidentBuffer);
+    expect(globalBuffer.snapshot().some((r) => r.message.includes('Nest application successfully started'))).toBe(true);
+    globalBuffer.clear();
     const timerLogger = new Logger('Timer');
     await new Promise<void>((resolve) =>
       setTimeout(() => {
@@ -83,7 +86,7 @@ describe.each(PLATFORMS)('module wiring on %s', (platform) => {
     expect(target.messages()).toEqual(['inside', 'failed']);
     expect(target.incidents[0].request?.url).toBe('/api/fail');
     // Nest logs route warnings through the logger: they would sit in the global buffer.
-    const boot = t.logger.globalScope.snapshot().map((r) => r.message).join('\n');
+    const boot = t.app.get(IncidentBuffer).snapshot().map((r) => r.message).join('\n');
     expect(boot).toContain('Mapped {/api/fail, GET} route');
     expect(boot).not.toMatch(/LegacyRouteConverter|Unsupported route path/);
   });
@@ -95,6 +98,23 @@ describe.each(PLATFORMS)('module wiring on %s', (platform) => {
     t = await startApp(AppModule, platform);
     const res = await fetch(`${t.url}/peek`, { headers: { 'x-request-id': 'peek-1' } });
     expect(await res.json()).toEqual({ request: { id: 'peek-1', method: 'GET', url: '/peek' }, records: ['peeked line'] });
+  });
+
+  it('mountMiddleware: false lets the app mount IncidentScopeMiddleware itself, in its own module', async () => {
+    const target = new MemoryTarget();
+    @Module({ imports: [IncidentLoggerModule.forRoot({ targets: [target], mountMiddleware: false })], controllers: [FailController] })
+    class AppModule implements NestModule {
+      configure(consumer: MiddlewareConsumer) {
+        consumer.apply(IncidentScopeMiddleware).forRoutes(FailController);
+      }
+    }
+    t = await startApp(AppModule, platform);
+    const res = await fetch(`${t.url}/fail`, { headers: { 'x-request-id': 'manual-1' } });
+    await res.text();
+    expect(res.headers.get('x-request-id')).toBe('manual-1');
+    expect(target.incidents).toHaveLength(1);
+    expect(target.incidents[0].request).toEqual({ id: 'manual-1', method: 'GET', url: '/fail' });
+    expect(target.messages()).toEqual(['inside', 'failed']);
   });
 
   it('generates a request id when the header is missing or unsafe, and echoes it', async () => {
@@ -121,10 +141,10 @@ class TargetConfig {
 /** A custom target service with its own dependency, resolved through Nest's DI. */
 @Injectable()
 class CollectingTarget implements IncidentTarget {
-  static readonly seen: Array<{ label: string; incident: Incident }> = [];
+  static readonly seen: Array<{ label: string; incident: Incident; target: CollectingTarget }> = [];
   constructor(@Inject(TargetConfig) private readonly config: TargetConfig) {}
   write(incident: Incident): void {
-    CollectingTarget.seen.push({ label: this.config.label, incident });
+    CollectingTarget.seen.push({ label: this.config.label, incident, target: this });
   }
 }
 
@@ -146,6 +166,16 @@ describe('forRootAsync and DI targets', () => {
     await t?.close();
     t = undefined;
   });
+
+  /** The resolved bufferSize, read through the public API: how many records the global buffer keeps. */
+  function bufferSizeOf(app: TestApp): number {
+    const buffer = app.app.get(IncidentBuffer);
+    buffer.clear();
+    for (let i = 0; i < 5; i++) app.app.get(IncidentLogger).debug(`fill ${i}`);
+    const kept = buffer.snapshot().length;
+    buffer.clear();
+    return kept;
+  }
 
   async function run(module: any) {
     t = await startApp(module, 'express');
@@ -170,7 +200,7 @@ describe('forRootAsync and DI targets', () => {
     expect(seen).toHaveLength(1);
     expect(seen[0].label).toBe('from-di');
     expect(seen[0].incident.records.map((r) => r.message)).toEqual(['inside', 'failed']);
-    expect(t!.logger.options.bufferSize).toBe(1);
+    expect(bufferSizeOf(t!)).toBe(1);
   });
 
   it('useClass', async () => {
@@ -180,7 +210,7 @@ describe('forRootAsync and DI targets', () => {
     })
     class AppModule {}
     expect(await run(AppModule)).toHaveLength(1);
-    expect(t!.logger.options.bufferSize).toBe(2);
+    expect(bufferSizeOf(t!)).toBe(2);
   });
 
   it('useExisting reuses a provider, and an existing target provider is reused, not re-created', async () => {
@@ -192,17 +222,15 @@ describe('forRootAsync and DI targets', () => {
     })
     class AppModule {}
     t = await startApp(AppModule, 'express');
-    const logger = t.app.get(IncidentLogger);
-    expect(logger.options.bufferSize).toBe(2);
+    expect(bufferSizeOf(t)).toBe(2);
     await (await fetch(`${t.url}/fail`)).text();
     expect(CollectingTarget.seen).toHaveLength(1);
-    const targets = (logger as any).dispatcher.targets as unknown[];
-    expect(targets[0]).toBe(t.app.get(CollectingTarget));
+    expect(CollectingTarget.seen[0].target).toBe(t.app.get(CollectingTarget));
   });
 
   it('rejects bad options at startup with a clear message', async () => {
     @Module({ imports: [IncidentLoggerModule.forRoot({ bufferSize: 0 })] })
     class BadModule {}
-    await expect(startApp(BadModule, 'express', false)).rejects.toThrow('IncidentLoggerModule: bufferSize must be a positive integer; got 0');
+    await expect(startApp(BadModule, 'express', false)).rejects.toThrow('IncidentLoggerModule: bufferSize must be a positive integer; got 0 (number)');
   });
 });

@@ -1,7 +1,8 @@
-import { captureRecords, CapturePolicy } from '../../lib/capture/capture-records.util';
-import { DEFAULT_CAPTURE_LIMITS } from '../../lib/capture/capture-limits.interface';
+import { captureRecords } from '../../lib/capture/capture-records.util';
+import type { CapturePolicy } from '../../lib/capture/capture-policy.interface';
+import { DEFAULT_CAPTURE_LIMITS } from '../../lib/interfaces/capture-limits.interface';
 import type { LogRecord } from '../../lib/capture/log-record';
-import { createRedactor } from '../../lib/capture/redactor';
+import { createRedactor } from '../../lib/redact/redactor';
 import { formatIncident } from '../../lib/format/format-incident.util';
 import { incidentOf } from '../utils/incident-of';
 

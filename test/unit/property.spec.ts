@@ -1,10 +1,11 @@
 import { deepEqual } from 'assert';
 import fc from 'fast-check';
-import { captureRecords, CapturePolicy } from '../../lib/capture/capture-records.util';
-import { CaptureLimits, DEFAULT_CAPTURE_LIMITS } from '../../lib/capture/capture-limits.interface';
+import { captureRecords } from '../../lib/capture/capture-records.util';
+import type { CapturePolicy } from '../../lib/capture/capture-policy.interface';
+import { CaptureLimits, DEFAULT_CAPTURE_LIMITS } from '../../lib/interfaces/capture-limits.interface';
 import type { LogRecord } from '../../lib/capture/log-record';
-import { createRedactor } from '../../lib/capture/redactor';
-import { toSafeJson } from '../../lib/capture/safe-json.util';
+import { createRedactor } from '../../lib/redact/redactor';
+import { toSafeJson } from '../../lib/serialize/safe-json.util';
 import { formatIncident } from '../../lib/format/format-incident.util';
 import { incidentOf } from '../utils/incident-of';
 import { snapshot } from '../utils/snapshot';

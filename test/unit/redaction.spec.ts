@@ -1,9 +1,10 @@
-import { captureRecords, CapturePolicy } from '../../lib/capture/capture-records.util';
-import { DEFAULT_CAPTURE_LIMITS } from '../../lib/capture/capture-limits.interface';
-import { createRedactor } from '../../lib/capture/redactor';
-import { DEFAULT_REDACT_KEYS } from '../../lib/capture/redaction.constants';
-import { toSafeJson } from '../../lib/capture/safe-json.util';
-import { resolveOptions } from '../../lib/incident-logger-options.util';
+import { captureRecords } from '../../lib/capture/capture-records.util';
+import type { CapturePolicy } from '../../lib/capture/capture-policy.interface';
+import { DEFAULT_CAPTURE_LIMITS } from '../../lib/interfaces/capture-limits.interface';
+import { createRedactor } from '../../lib/redact/redactor';
+import { DEFAULT_REDACT_KEYS } from '../../lib/redact/redaction.constants';
+import { toSafeJson } from '../../lib/serialize/safe-json.util';
+import { resolveOptions } from '../../lib/options/resolve-options';
 import type { IncidentLoggerModuleOptions } from '../../lib/interfaces';
 
 const redactor = createRedactor();
@@ -155,32 +156,37 @@ describe('redaction options', () => {
     expect(DEFAULT_REDACT_KEYS).toContain('*authorization');
   });
 
+  // Every option error has one form: `option must be …; got <value as JSON> (<type>)`.
   const bad: Array<[string, unknown, RegExp]> = [
-    ['redact: true', { redact: true }, /redact must be an object or false; got true/],
-    ['redact: array', { redact: ['password'] }, /redact must be an object or false; got an array/],
-    ['non-array keys', { redact: { keys: 'password' } }, /redact\.keys must be an array/],
-    ['a non-string key', { redact: { keys: [42] } }, /redact\.keys\[0\] must be a string/],
-    ['an empty key', { redact: { keys: ['ok', ' '] } }, /redact\.keys\[1\] must name a property/],
-    ['a key that is only a wildcard', { redact: { keys: ['*'] } }, /redact\.keys\[0\] must name a property/],
-    ['__proto__', { redact: { keys: ['__proto__'] } }, /redact\.keys\[0\] "__proto__" is not a data property name/],
-    ['constructor', { redact: { keys: ['constructor'] } }, /"constructor" is not a data property name/],
-    ['prototype', { redact: { keys: ['prototype'] } }, /"prototype" is not a data property name/],
-    ['a path', { redact: { keys: ['headers["x-api-key"]'] } }, /not paths/],
-    ['pino paths', { redact: { paths: ['req.headers.authorization'] } }, /redact\.paths is not supported/],
-    ['an unknown option', { redact: { key: ['a'] } }, /redact\.key is not an option/],
-    ['a non-RegExp pattern', { redact: { patterns: ['secret'] } }, /redact\.patterns\[0\] must be a RegExp; got string/],
-    ['a pattern matching the empty string', { redact: { patterns: [/x*/] } }, /redact\.patterns\[0\] \/x\*\/ matches the empty string/],
-    ['a lookahead-only pattern', { redact: { patterns: [/(?=a)/] } }, /matches the empty string/],
-    ['a non-string censor', { redact: { censor: null } }, /redact\.censor must be a string/],
-    ['a huge censor', { redact: { censor: 'x'.repeat(101) } }, /redact\.censor must be at most 100 characters/],
-    ['a non-boolean flag', { redact: { replaceDefaultKeys: 'yes' } }, /redact\.replaceDefaultKeys must be a boolean/],
-    ['captureLimits not an object', { captureLimits: 5 }, /captureLimits must be an object/],
-    ['a negative limit', { captureLimits: { maxDepth: -1 } }, /captureLimits\.maxDepth must be an integer from 1 to 100; got -1/],
-    ['a NaN limit', { captureLimits: { maxNodes: NaN } }, /captureLimits\.maxNodes must be an integer at least 1; got NaN/],
-    ['a fractional limit', { captureLimits: { maxBreadth: 1.5 } }, /captureLimits\.maxBreadth must be an integer/],
-    ['a depth that would exhaust the stack', { captureLimits: { maxDepth: 100000 } }, /maxDepth must be an integer from 1 to 100/],
-    ['a tiny maxJsonLength', { captureLimits: { maxJsonLength: 10 } }, /maxJsonLength must be an integer at least 256/],
-    ['an unknown limit', { captureLimits: { maxDepht: 3 } }, /captureLimits\.maxDepht is not a limit/],
+    ['redact: true', { redact: true }, /redact must be an object or false; got true \(boolean\)$/],
+    ['redact: array', { redact: ['password'] }, /redact must be an object or false; got \["password"\] \(array\)$/],
+    ['non-array keys', { redact: { keys: 'password' } }, /redact\.keys must be an array of property names; got "password" \(string\)$/],
+    ['a non-string key', { redact: { keys: [42] } }, /redact\.keys\[0\] must be a string; got 42 \(number\)$/],
+    ['an empty key', { redact: { keys: ['ok', ' '] } }, /redact\.keys\[1\] must be a property name; got " " \(string\)$/],
+    ['a key that is only a wildcard', { redact: { keys: ['*'] } }, /redact\.keys\[0\] must be a property name; got "\*" \(string\)$/],
+    ['__proto__', { redact: { keys: ['__proto__'] } }, /redact\.keys\[0\] must be a data property name .*; got "__proto__" \(string\)$/],
+    ['constructor', { redact: { keys: ['constructor'] } }, /must be a data property name .*; got "constructor" \(string\)$/],
+    ['prototype', { redact: { keys: ['prototype'] } }, /must be a data property name .*; got "prototype" \(string\)$/],
+    ['a path', { redact: { keys: ['headers["x-api-key"]'] } }, /must be a property name matched at any depth, not a path; got "headers\[\\"x-api-key\\"\]" \(string\)$/],
+    ['pino paths', { redact: { paths: ['req.headers.authorization'] } }, /redact\.paths must be absent: list property names in redact\.keys .*; got \["req\.headers\.authorization"\] \(array\)$/],
+    ['an unknown option', { redact: { key: ['a'] } }, /redact\.key is not an option; expected one of keys, replaceDefaultKeys, patterns, replaceDefaultPatterns, censor$/],
+    ['a non-RegExp pattern', { redact: { patterns: ['secret'] } }, /redact\.patterns\[0\] must be a RegExp; got "secret" \(string\)$/],
+    ['a pattern matching the empty string', { redact: { patterns: [/x*/] } }, /redact\.patterns\[0\] must be a RegExp that never matches the empty string; got \/x\*\/ \(RegExp\)$/],
+    ['a lookahead-only pattern', { redact: { patterns: [/(?=a)/] } }, /never matches the empty string; got \/\(\?=a\)\/ \(RegExp\)$/],
+    ['a non-string censor', { redact: { censor: null } }, /redact\.censor must be a string; got null \(null\)$/],
+    ['a huge censor', { redact: { censor: 'x'.repeat(101) } }, /redact\.censor must be a string of at most 100 characters; got "x{100,}/],
+    ['a non-boolean flag', { redact: { replaceDefaultKeys: 'yes' } }, /redact\.replaceDefaultKeys must be a boolean; got "yes" \(string\)$/],
+    ['captureLimits not an object', { captureLimits: 5 }, /captureLimits must be an object; got 5 \(number\)$/],
+    ['a negative limit', { captureLimits: { maxDepth: -1 } }, /captureLimits\.maxDepth must be an integer from 1 to 100; got -1 \(number\)$/],
+    ['a NaN limit', { captureLimits: { maxNodes: NaN } }, /captureLimits\.maxNodes must be a positive integer; got NaN \(number\)$/],
+    ['a fractional limit', { captureLimits: { maxBreadth: 1.5 } }, /captureLimits\.maxBreadth must be a positive integer; got 1\.5 \(number\)$/],
+    ['a depth that would exhaust the stack', { captureLimits: { maxDepth: 100000 } }, /maxDepth must be an integer from 1 to 100; got 100000 \(number\)$/],
+    ['a tiny maxJsonLength', { captureLimits: { maxJsonLength: 10 } }, /maxJsonLength must be an integer of at least 256; got 10 \(number\)$/],
+    ['an unknown limit', { captureLimits: { maxDepht: 3 } }, /captureLimits\.maxDepht is not an option; expected one of maxStringLength, maxDepth/],
+    ['a numeric string', { bufferSize: '5' }, /^IncidentLoggerModule: bufferSize must be a positive integer; got "5" \(string\)$/],
+    ['a level that is not one', { flushLevel: 'warning' }, /flushLevel must be one of 'verbose', 'debug', 'log', 'warn', 'error', 'fatal'; got "warning" \(string\)$/],
+    ['an inherited name as a level', { logLevels: ['toString'] }, /logLevels\[0\] must be one of .*; got "toString" \(string\)$/],
+    ['a non-boolean switch', { flushOnCrash: 'no' }, /flushOnCrash must be a boolean; got "no" \(string\)$/],
   ];
   it.each(bad)('rejects %s at startup with a clear message', (_name, options, message) => {
     expect(() => resolveOptions(options as IncidentLoggerModuleOptions)).toThrow(/^IncidentLoggerModule: /);

@@ -1,4 +1,4 @@
-import { RingBuffer } from '../../lib/buffer/ring-buffer';
+import { RingBuffer } from '../../lib/scope/ring-buffer';
 
 describe('RingBuffer', () => {
   it('keeps the newest items, oldest first, and counts evictions', () => {

@@ -1,5 +1,5 @@
-import { CaptureLimits, DEFAULT_CAPTURE_LIMITS } from '../../lib/capture/capture-limits.interface';
-import { toSafeJson } from '../../lib/capture/safe-json.util';
+import { CaptureLimits, DEFAULT_CAPTURE_LIMITS } from '../../lib/interfaces/capture-limits.interface';
+import { toSafeJson } from '../../lib/serialize/safe-json.util';
 import { snapshot } from '../utils/snapshot';
 
 const limits: CaptureLimits = { ...DEFAULT_CAPTURE_LIMITS };

@@ -17,11 +17,12 @@ export async function startContext(options: IncidentLoggerModuleOptions): Promis
   const logger = app.get(IncidentLogger);
   app.useLogger(logger);
   app.flushLogs();
-  logger.globalScope.clear(); // drop Nest's own boot lines
+  const buffer = app.get(IncidentBuffer);
+  buffer.clear(); // outside a request this is the global buffer: drop Nest's own boot lines
   return {
     app,
     logger,
-    buffer: app.get(IncidentBuffer),
+    buffer,
     async close() {
       await app.close();
       Logger.overrideLogger(new ConsoleLogger());
