@@ -1,17 +1,28 @@
+// @ts-check
 'use strict';
 // Checks that nothing is formatted, stringified or date-formatted on the hot
 // path: counts calls of the usual suspects during buffered debug calls through
 // the facade (in a request scope and outside one). Forked by bench/hot.js.
 const util = require('node:util');
 const { childMain, sendResult } = require('./common');
-const { createIncidentContext } = require('./incident-context');
+const { createIncidentContext } = require('./library');
+
+/** @typedef {{ calls: number, counts: Record<string, number>, total: number }} CheckResult */
 
 const CALLS = 10_000;
+const MESSAGE = 'cache miss for user:42, loading the profile from the database';
 
-function countCalls(owner, name, counts, label = name) {
+/**
+ * Replaces owner[name] with a counting wrapper; returns the function that restores it.
+ * @param {any} owner
+ * @param {string} name
+ * @param {Record<string, number>} counts
+ * @param {string} label
+ */
+function countCalls(owner, name, counts, label) {
   const original = owner[name];
   counts[label] = 0;
-  owner[name] = function counted(...args) {
+  owner[name] = function counted(/** @type {unknown[]} */ ...args) {
     counts[label]++;
     return original.apply(this, args);
   };
@@ -23,6 +34,7 @@ function countCalls(owner, name, counts, label = name) {
 async function main() {
   const { buffer, Logger } = await createIncidentContext();
   const log = new Logger('UsersService');
+  /** @type {Record<string, number>} */
   const counts = {};
   const restore = [
     countCalls(JSON, 'stringify', counts, 'JSON.stringify'),
@@ -35,24 +47,30 @@ async function main() {
   ];
   // Intl.DateTimeFormat#format is a getter returning a bound function.
   const formatDescriptor = Object.getOwnPropertyDescriptor(Intl.DateTimeFormat.prototype, 'format');
+  const formatGetter = formatDescriptor?.get;
+  if (!formatDescriptor || !formatGetter) throw new Error('Intl.DateTimeFormat.prototype.format is not a getter here');
   counts['Intl.DateTimeFormat#format'] = 0;
   Object.defineProperty(Intl.DateTimeFormat.prototype, 'format', {
     configurable: true,
     get() {
       counts['Intl.DateTimeFormat#format']++;
-      return formatDescriptor.get.call(this);
+      return formatGetter.call(this);
     },
   });
   for (let i = 0; i < CALLS / 2; i += 5) {
     buffer.run(() => {
-      for (let j = 0; j < 5; j++) log.debug('cache miss for user:42, loading the profile from the database');
+      for (let j = 0; j < 5; j++) log.debug(MESSAGE);
     });
   }
-  for (let i = 0; i < CALLS / 2; i++) log.debug('cache miss for user:42, loading the profile from the database');
+  for (let i = 0; i < CALLS / 2; i++) log.debug(MESSAGE);
   restore.forEach((fn) => fn());
   Object.defineProperty(Intl.DateTimeFormat.prototype, 'format', formatDescriptor);
   const total = Object.values(counts).reduce((a, b) => a + b, 0);
-  await sendResult({ calls: CALLS, counts, total });
+  /** @type {CheckResult} */
+  const result = { calls: CALLS, counts, total };
+  await sendResult(result);
 }
 
-childMain(main);
+if (require.main === module) childMain(main);
+
+module.exports = {};

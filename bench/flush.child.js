@@ -1,3 +1,4 @@
+// @ts-check
 'use strict';
 // Part 4, flush: one writer alone in its process. Usage (forked by bench/flush.js):
 //   node bench/flush.child.js <subject> <incidents> <records> <rounds> <stormMs> <stormRate> <dir>
@@ -11,7 +12,23 @@
 const fs = require('node:fs');
 const path = require('node:path');
 const { monitorEventLoopDelay } = require('node:perf_hooks');
-const { childMain, sendResult } = require('./common');
+const { childMain, pinoIdle, sendResult, until } = require('./common');
+
+/** @typedef {{ written: number, dropped: number, bytes: number, rotations?: number }} WriterStats */
+/**
+ * A writer under test: `incident(i)` produces one incident; `settle()` resolves
+ * when everything is written, `drain()` when it is also synced.
+ * @typedef {{ incident: (i: number) => void, settle: () => Promise<unknown>, drain: () => Promise<unknown>, stats: () => WriterStats }} Writer
+ */
+/** @typedef {{ p50: number, p99: number, max: number, mean: number }} Delays */
+/** @typedef {{ seconds: number, written: number, dropped: number, bytes: number }} ThroughputRound */
+/**
+ * @typedef {{ produced: number, written: number, dropped: number, rotations: number | undefined, longestProducerTurnMs: number, delayMs: Delays }} StormResult
+ */
+/**
+ * What this child sends.
+ * @typedef {{ kind: string, records: number, rounds: ThroughputRound[], idle: Delays, storm: StormResult, diskBytes: number }} FlushChildResult
+ */
 
 const PER_TURN = 20;
 const MESSAGES = [
@@ -27,65 +44,73 @@ const MESSAGES = [
 ];
 const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
 
-/** Resolves when `done()` is true, polling every millisecond (gentle on the loop being measured). */
-function until(done) {
-  return new Promise((resolve) => {
-    const check = () => (done() ? resolve() : setTimeout(check, 1));
-    check();
-  });
-}
+/** Resolves once a pino destination has written everything it was given (polled every millisecond). */
+const sonicDrained = (/** @type {import('pino').DestinationStream} */ dest) => until(() => pinoIdle(dest));
 
-const sonicDrained = (dest) => until(() => !dest._writing && dest._len === 0);
-
+/** @param {string} dir */
 function dirBytes(dir) {
   return fs.readdirSync(dir).reduce((sum, name) => sum + fs.statSync(path.join(dir, name)).size, 0);
 }
 
+/**
+ * This module: RotatingFileTarget (json or text), or a discarding target.
+ * @param {string} kind
+ * @param {number} records
+ * @param {string} dir
+ * @returns {Promise<Writer>}
+ */
 async function moduleSubject(kind, records, dir) {
-  const { createIncidentContext, discardTarget, loadLibrary } = require('./incident-context');
-  let target = discardTarget;
-  if (kind !== 'discard') {
-    const { RotatingFileTarget } = loadLibrary();
-    if (typeof RotatingFileTarget !== 'function') throw new Error('RotatingFileTarget is not exported by dist/ yet');
-    target = new RotatingFileTarget({
-      filename: path.join(dir, 'incidents.log'),
-      maxBytes: 4 * 1024 * 1024,
-      backupCount: 3,
-      format: kind === 'rotating-text' ? 'text' : 'json',
-    });
-  }
-  const { buffer, Logger } = await createIncidentContext({ bufferSize: 30, targets: [target] });
+  const { createIncidentContext, discardTarget, loadLibrary } = require('./library');
+  const { RotatingFileTarget } = loadLibrary();
+  const file =
+    kind === 'discard'
+      ? undefined
+      : new RotatingFileTarget({
+          filename: path.join(dir, 'incidents.log'),
+          maxBytes: 4 * 1024 * 1024,
+          backupCount: 3,
+          format: kind === 'rotating-text' ? 'text' : 'json',
+        });
+  const { buffer, Logger } = await createIncidentContext({ bufferSize: 30, targets: [file ?? discardTarget] });
   const log = new Logger('OrdersService');
-  let written = 0;
+  let produced = 0;
   return {
     incident(i) {
       buffer.run(() => {
         for (let j = 0; j < records - 1; j++) log.debug(MESSAGES[j % MESSAGES.length]);
         log.error(`order ${i}: payment failed after retries`);
       });
-      if (target === discardTarget) written++;
+      produced++;
     },
     /** Everything written (no fsync). */
     settle() {
-      return target === discardTarget ? Promise.resolve() : until(() => target.stats.pendingIncidents === 0);
+      return file ? until(() => file.stats.pendingIncidents === 0) : Promise.resolve();
     },
     /** Written and synced: flush() as on shutdown. */
     async drain() {
-      if (target.flush) await target.flush();
+      if (file) await file.flush();
     },
     stats() {
-      if (target === discardTarget) return { written, dropped: 0, bytes: 0 };
-      const s = target.stats;
+      if (!file) return { written: produced, dropped: 0, bytes: 0 };
+      const s = file.stats;
       return { written: s.written, dropped: s.dropped, bytes: s.writtenBytes, rotations: s.rotations };
     },
   };
 }
 
+/**
+ * pino writing the same records to a file, as they come.
+ * @param {number} records
+ * @param {string} dir
+ * @returns {Promise<Writer>}
+ */
 async function pinoSubject(records, dir) {
   const pino = require('pino');
   const file = path.join(dir, 'pino.log');
   const dest = pino.destination({ dest: file, sync: false });
   await new Promise((resolve) => dest.once('ready', resolve));
+  const fd = /** @type {{ fd?: unknown }} */ (/** @type {unknown} */ (dest)).fd;
+  if (typeof fd !== 'number') throw new Error('pino destination without a file descriptor');
   const log = pino({ level: 'debug' }, dest).child({ context: 'OrdersService' });
   let produced = 0;
   let drainedAt = 0;
@@ -100,7 +125,7 @@ async function pinoSubject(records, dir) {
     },
     async drain() {
       await sonicDrained(dest);
-      fs.fsyncSync(dest.fd); // like the rotating file's flush() (fsync: true by default)
+      fs.fsyncSync(fd); // like the rotating file's flush() (fsync: true by default)
       drainedAt = produced;
     },
     stats() {
@@ -109,10 +134,16 @@ async function pinoSubject(records, dir) {
   };
 }
 
+/**
+ * Incidents produced PER_TURN per event-loop turn, timed until written and synced.
+ * @param {Writer} subject
+ * @param {number} incidents
+ * @returns {Promise<ThroughputRound>}
+ */
 async function throughput(subject, incidents) {
   const before = subject.stats();
   const t0 = process.hrtime.bigint();
-  for (let i = 0; i < incidents; ) {
+  for (let i = 0; i < incidents;) {
     for (let k = 0; k < PER_TURN && i < incidents; k++) subject.incident(i++);
     await nextTurn();
   }
@@ -129,11 +160,13 @@ async function throughput(subject, incidents) {
 
 const RESOLUTION_MS = 1;
 /** monitorEventLoopDelay records the interval between its 1 ms timer's runs: minus 1 ms = the delay. */
+/** @param {import('node:perf_hooks').IntervalHistogram} histogram @returns {Delays} */
 function delays(histogram) {
-  const ms = (ns) => Math.max(0, ns / 1e6 - RESOLUTION_MS);
+  const ms = (/** @type {number} */ ns) => Math.max(0, ns / 1e6 - RESOLUTION_MS);
   return { p50: ms(histogram.percentile(50)), p99: ms(histogram.percentile(99)), max: ms(histogram.max), mean: ms(histogram.mean) };
 }
 
+/** @param {number} ms */
 async function idleDelay(ms) {
   const histogram = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
   histogram.enable();
@@ -142,6 +175,12 @@ async function idleDelay(ms) {
   return delays(histogram);
 }
 
+/**
+ * @param {Writer} subject
+ * @param {number} stormMs
+ * @param {number} rate  incidents per second
+ * @returns {Promise<StormResult>}
+ */
 async function storm(subject, stormMs, rate) {
   const histogram = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
   const before = subject.stats();
@@ -149,7 +188,7 @@ async function storm(subject, stormMs, rate) {
   let longestTurnMs = 0;
   histogram.enable();
   const start = process.hrtime.bigint();
-  await new Promise((resolve) => {
+  await new Promise((/** @type {(value?: unknown) => void} */ resolve) => {
     const timer = setInterval(() => {
       const t0 = process.hrtime.bigint();
       const elapsedMs = Number(t0 - start) / 1e6;
@@ -193,10 +232,14 @@ async function main() {
     global.gc?.();
     const idle = await idleDelay(Math.min(500, Number(stormMsArg)));
     const stormResult = await storm(subject, Number(stormMsArg), Number(rateArg));
-    await sendResult({ kind, records, rounds, idle, storm: stormResult, diskBytes: dirBytes(dir) });
+    /** @type {FlushChildResult} */
+    const result = { kind, records, rounds, idle, storm: stormResult, diskBytes: dirBytes(dir) };
+    await sendResult(result);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }
 
-childMain(main);
+if (require.main === module) childMain(main);
+
+module.exports = {};

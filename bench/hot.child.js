@@ -1,3 +1,4 @@
+// @ts-check
 'use strict';
 // One subject of the hot-path benchmark, alone in its process (no JIT
 // cross-talk between loggers). Usage (forked by bench/hot.js):
@@ -5,23 +6,36 @@
 // Sends { subject, modes: { burst: { nsPerCall: [...one value per round] }, sustained: ... } } over IPC.
 const fs = require('node:fs');
 const { AsyncLocalStorage } = require('node:async_hooks');
-const { childMain, sendResult, median } = require('./common');
+const { childMain, median, pinoIdle, sendResult, untilImmediate } = require('./common');
+
+/**
+ * What this child sends: per mode, ns per call of each round.
+ * @typedef {{
+ *   subject: string,
+ *   modes: Record<string, { nsPerCall: number[], callsPerRound: number }>,
+ *   burstSize: number,
+ *   timerOverheadNs: number,
+ *   sink: number,
+ * }} HotChildResult
+ */
+/**
+ * A logger under test. `call` is one log call; `scoped` wraps a burst (a
+ * request-like scope); `drain` resolves once an async logger has written everything.
+ * @typedef {{ call: () => void, scoped?: (fn: () => number) => number, drain?: () => Promise<unknown> }} Subject
+ */
 
 const MESSAGE = 'cache miss for user:42, loading the profile from the database';
 const CONTEXT = 'UsersService';
+/** @type {import('@nestjs/common').LogLevel[]} */
 const ALL_LEVELS = ['verbose', 'debug', 'log', 'warn', 'error', 'fatal'];
 
 const yieldLoop = () => new Promise((resolve) => setImmediate(resolve));
 
-/** Resolves once a pino (sonic-boom) destination has written everything it was given. */
-function sonicDrained(dest) {
-  return new Promise((resolve) => {
-    const check = () => (!dest._writing && dest._len === 0 ? resolve() : setImmediate(check));
-    check();
-  });
-}
+/** Resolves once a pino destination has written everything it was given. */
+const sonicDrained = (/** @type {import('pino').DestinationStream} */ dest) => untilImmediate(() => pinoIdle(dest));
 
-function nestLogger(overrideWith) {
+/** Nest's Logger facade in front of `overrideWith` (Logger.overrideLogger, as app.useLogger does). */
+function nestLogger(/** @type {import('@nestjs/common').LoggerService | import('@nestjs/common').LogLevel[] | boolean} */ overrideWith) {
   const { Logger } = require('@nestjs/common');
   Logger.overrideLogger(overrideWith);
   const log = new Logger(CONTEXT);
@@ -30,11 +44,11 @@ function nestLogger(overrideWith) {
 
 let sink = 0;
 
-/** Each subject: { call(), scoped?(fn), drain?() }. `call` is what one log call costs. */
+/** @type {Record<string, () => Promise<Subject>>} `call` is what one log call costs. */
 const SUBJECTS = {
   // Reference points (same harness): an empty call, the clock, the ALS lookup.
   'ref-empty-call': async () => {
-    const noop = (m) => {
+    const noop = (/** @type {string} */ m) => {
       sink ^= m.length;
     };
     return { call: () => noop(MESSAGE) };
@@ -65,7 +79,7 @@ const SUBJECTS = {
 
   // This module, through the facade, after app.useLogger(app.get(IncidentLogger)).
   'incident-request': async () => {
-    const { createIncidentContext } = require('./incident-context');
+    const { createIncidentContext } = require('./library');
     const { buffer, Logger } = await createIncidentContext();
     const log = new Logger(CONTEXT);
     // A fresh request-like scope per burst (IncidentBuffer.run): the first record allocates the ring.
@@ -73,13 +87,13 @@ const SUBJECTS = {
   },
   // Diagnostic: the same with redaction off (what deferring redaction to flush time would give).
   'incident-request-noredact': async () => {
-    const { createIncidentContext } = require('./incident-context');
+    const { createIncidentContext } = require('./library');
     const { buffer, Logger } = await createIncidentContext({ redact: false });
     const log = new Logger(CONTEXT);
     return { call: () => log.debug(MESSAGE), scoped: (fn) => buffer.run(fn) };
   },
   'incident-global': async () => {
-    const { createIncidentContext } = require('./incident-context');
+    const { createIncidentContext } = require('./library');
     const { Logger } = await createIncidentContext();
     const log = new Logger(CONTEXT);
     return { call: () => log.debug(MESSAGE) };
@@ -87,7 +101,7 @@ const SUBJECTS = {
 
   // Without the facade: the logger's own cost (what the module controls).
   'incident-direct': async () => {
-    const { createIncidentContext } = require('./incident-context');
+    const { createIncidentContext } = require('./library');
     const { buffer, logger } = await createIncidentContext();
     return { call: () => logger.debug(MESSAGE, CONTEXT), scoped: (fn) => buffer.run(fn) };
   },
@@ -143,15 +157,11 @@ const SUBJECTS = {
     });
     const idle = () =>
       log.writableLength === 0 && log.readableLength === 0 && transport.writableLength === 0 && stream.writableLength === 0;
-    const drain = () =>
-      new Promise((resolve) => {
-        const check = () => (idle() ? resolve() : setImmediate(check));
-        check();
-      });
-    return { call: () => log.debug(MESSAGE), drain };
+    return { call: () => log.debug(MESSAGE), drain: () => untilImmediate(idle) };
   },
 };
 
+/** ns for n calls. @param {() => void} call @param {number} n */
 function timedLoop(call, n) {
   const t0 = process.hrtime.bigint();
   for (let i = 0; i < n; i++) call();
@@ -167,6 +177,7 @@ function timerOverheadNs() {
   return median(samples);
 }
 
+/** ns per call over `bursts` bursts of `burstSize` calls, the event loop turning between them (untimed). @param {Subject} subject @param {number} bursts @param {number} burstSize @param {number} overhead */
 async function runBursts(subject, bursts, burstSize, overhead) {
   const { call, scoped, drain } = subject;
   const loop = () => timedLoop(call, burstSize);
@@ -179,6 +190,7 @@ async function runBursts(subject, bursts, burstSize, overhead) {
   return ns / (bursts * burstSize);
 }
 
+/** ns per call over one long batch, until an async logger has written it. @param {Subject} subject @param {number} calls */
 async function runSustained(subject, calls) {
   const { call, scoped, drain } = subject;
   const t0 = process.hrtime.bigint();
@@ -188,10 +200,17 @@ async function runSustained(subject, calls) {
   return Number(process.hrtime.bigint() - t0) / calls;
 }
 
+/**
+ * @param {Subject} subject
+ * @param {string} mode  burst | sustained
+ * @param {{ rounds: number, roundMs: number, warmupMs: number, burstSize: number }} options
+ * @param {number} overhead  ns the timer itself costs
+ */
 async function measure(subject, mode, { rounds, roundMs, warmupMs, burstSize }, overhead) {
   const gc = global.gc || (() => {});
   // Warm-up (JIT) and an estimate of the cost, to size the rounds by time.
-  let estimate = 0;
+  /** @type {number} */
+  let estimate;
   const warmEnd = Date.now() + warmupMs;
   let bursts = 8;
   do {
@@ -220,10 +239,15 @@ async function main() {
   if (!SUBJECTS[name]) throw new Error(`unknown subject ${name}`);
   const subject = await SUBJECTS[name]();
   const overhead = timerOverheadNs();
+  /** @type {HotChildResult['modes']} */
   const modes = {};
   // Bursts first (request-like: a few calls, then the event loop turns), then sustained.
   for (const mode of modesArg.split(',')) modes[mode] = await measure(subject, mode, options, overhead);
-  await sendResult({ subject: name, modes, burstSize: options.burstSize, timerOverheadNs: overhead, sink: sink & 1 });
+  /** @type {HotChildResult} */
+  const result = { subject: name, modes, burstSize: options.burstSize, timerOverheadNs: overhead, sink: sink & 1 };
+  await sendResult(result);
 }
 
-childMain(main);
+if (require.main === module) childMain(main);
+
+module.exports = {};

@@ -1,13 +1,36 @@
+// @ts-check
 'use strict';
 // Part 1, hot path: ns per debug call, each logger alone in a forked process,
 // several processes (interleaved) x several rounds; medians with min/max.
 const path = require('node:path');
-const { TARGET_HEADERS, fmt, progress, ratio, runChild, saveResults, summarize, table, targetRow } = require('./common');
+const { fmt, progress, ratio, runChild, saveResults, summarize, table, targetRow } = require('./common');
+
+/** @typedef {import('./common').Summary} Summary */
+/** @typedef {import('./common').PartReport} PartReport */
+/** @typedef {import('./hot.child').HotChildResult} HotChildResult */
+/** @typedef {import('./check.child').CheckResult} CheckResult */
+/** @typedef {'burst' | 'sustained'} Mode */
+/** @typedef {{ processes: number, rounds: number, roundMs: number, warmupMs: number, burstSize: number }} HotConfig */
+/**
+ * @typedef {object} HotSubject
+ * @property {string} label
+ * @property {boolean} diagnostic  a failure is reported as n/a instead of failing the run
+ * @property {Partial<Record<Mode, Summary>>} stats
+ * @property {Partial<Record<Mode, number[]>>} samples  ns per call, one per round, all processes
+ */
+/**
+ * @typedef {import('./common').SavedBase & {
+ *   config: HotConfig,
+ *   subjects: Record<string, HotSubject>,
+ *   formattingCheck: CheckResult,
+ *   ratios: ReturnType<typeof hotRatios>,
+ * }} HotSaved
+ */
 
 const CHILD = path.join(__dirname, 'hot.child.js');
 const CHECK = path.join(__dirname, 'check.child.js');
 
-/** [id, label, modes]. Order = run order inside one pass. */
+/** @type {Array<[id: string, label: string, modes: string, diagnostic?: boolean]>} Order = run order inside one pass. */
 const SUBJECTS = [
   ['ref-empty-call', 'reference: empty function call', 'burst'],
   ['ref-als-getstore', 'reference: AsyncLocalStorage#getStore()', 'burst'],
@@ -26,19 +49,23 @@ const SUBJECTS = [
   ['winston', 'winston debug (timestamp+json) -> /dev/null', 'burst,sustained'],
 ];
 
+/** @type {{ full: HotConfig, smoke: HotConfig }} */
 const CONFIG = {
   full: { processes: 3, rounds: 5, roundMs: 60, warmupMs: 150, burstSize: 30 },
   smoke: { processes: 1, rounds: 2, roundMs: 5, warmupMs: 10, burstSize: 30 },
 };
 
+/** @returns {Promise<string>} the results file */
 async function runHot({ smoke = false } = {}) {
   const config = CONFIG[smoke ? 'smoke' : 'full'];
-  const samples = {}; // samples[id][mode] = [ns per call, one per round, over all processes]
+  /** @type {Record<string, HotSubject>} */
+  const subjects = {};
+  for (const [id, label, , diagnostic = false] of SUBJECTS) subjects[id] = { label, diagnostic, stats: {}, samples: {} };
   const started = Date.now();
   for (let p = 0; p < config.processes; p++) {
     for (const [id, , modes, diagnostic] of SUBJECTS) {
       progress(`hot: process ${p + 1}/${config.processes} ${id}`);
-      samples[id] ??= {};
+      /** @type {HotChildResult} */
       let result;
       try {
         result = await runChild(CHILD, [id, modes, config.rounds, config.roundMs, config.warmupMs, config.burstSize], {
@@ -46,78 +73,158 @@ async function runHot({ smoke = false } = {}) {
         });
       } catch (error) {
         if (!diagnostic) throw error;
-        progress(`hot: diagnostic ${id} failed, reported as n/a: ${String(error.message).split('\n')[0]}`);
+        progress(`hot: diagnostic ${id} failed, reported as n/a: ${String(error instanceof Error ? error.message : error).split('\n')[0]}`);
         continue;
       }
       for (const [mode, { nsPerCall }] of Object.entries(result.modes)) {
-        (samples[id][mode] ??= []).push(...nsPerCall);
+        (subjects[id].samples[/** @type {Mode} */ (mode)] ??= []).push(...nsPerCall);
       }
     }
   }
   progress('hot: formatting check');
-  const check = await runChild(CHECK);
+  /** @type {CheckResult} */
+  const formattingCheck = await runChild(CHECK);
 
-  const stats = {};
-  for (const [id] of SUBJECTS) {
-    stats[id] = {};
-    for (const [mode, values] of Object.entries(samples[id])) stats[id][mode] = summarize(values);
+  for (const subject of Object.values(subjects)) {
+    for (const [mode, values] of Object.entries(subject.samples)) subject.stats[/** @type {Mode} */ (mode)] = summarize(values);
   }
-  const med = (id, mode = 'burst') => stats[id][mode]?.median;
+  const data = { smoke, config, seconds: (Date.now() - started) / 1000, subjects, formattingCheck };
+  return saveResults('hot', { ...data, ratios: hotRatios(data) });
+}
+
+/**
+ * Burst medians of the subjects that matter for the goals, and their ratios.
+ * @param {{ subjects: Record<string, HotSubject> }} saved
+ */
+function hotRatios({ subjects }) {
+  const med = (/** @type {string} */ id) => subjects[id]?.stats.burst?.median ?? NaN;
   const ours = med('incident-request');
-
-  const cell = (id, mode) => (stats[id][mode] ? [fmt(stats[id][mode].median), `${fmt(stats[id][mode].min)}-${fmt(stats[id][mode].max)}`] : ['', '']);
-  const rows = SUBJECTS.map(([id, label]) => [
-    label,
-    ...cell(id, 'burst'),
-    ...cell(id, 'sustained'),
-    id.startsWith('ref-') ? '' : ratio(med(id) / ours),
-  ]);
-  const resultTable = table(
-    [
-      'ns per debug call',
-      `burst of ${config.burstSize}: median`,
-      'min-max',
-      'sustained: median',
-      'min-max',
-      'vs this module (burst)',
-    ],
-    rows,
-  );
-
-  const floorRatio = ours / med('nest-disabled');
-  const floorRatioGlobal = med('incident-global') / med('nest-disabled');
-  const pinoRatio = med('pino-async') / ours;
-  const pinoRatioGlobal = med('pino-async') / med('incident-global');
-  const consoleRatio = med('nest-console') / ours;
-  const consoleRatioGlobal = med('nest-console') / med('incident-global');
-  const directFloor = med('incident-direct') / med('nest-disabled-direct');
-  const directPino = med('pino-async') / med('incident-direct');
-  const directConsole = med('nest-console') / med('incident-direct');
-  const targets = [
-    targetRow('hot', 'buffered debug via Logger facade vs disabled Nest call (floor)', `${ratio(floorRatio)} (global scope ${ratio(floorRatioGlobal)})`, '<= 3x', Math.max(floorRatio, floorRatioGlobal) <= 3),
-    targetRow('hot', 'cheaper than pino (async, bursts)', `${ratio(pinoRatio)} (global ${ratio(pinoRatioGlobal)}; vs nestjs-pino ${ratio(med('nestjs-pino') / ours)})`, '>= 10x', Math.min(pinoRatio, pinoRatioGlobal) >= 10),
-    targetRow('hot', 'cheaper than ConsoleLogger at debug (bursts)', `${ratio(consoleRatio)} (global ${ratio(consoleRatioGlobal)})`, '>= 50x', Math.min(consoleRatio, consoleRatioGlobal) >= 50),
-    targetRow('hot', 'no formatting / stringify / date formatting on the hot path', `${check.total} calls in ${check.calls.toLocaleString('en-US')} debug calls`, '0', check.total === 0),
-    targetRow('hot', '(info) without the facade: direct call vs direct disabled ConsoleLogger#debug', ratio(directFloor), '<= 3x', undefined),
-    targetRow('hot', '(info) without the facade: cheaper than pino / than ConsoleLogger', `${ratio(directPino)} / ${ratio(directConsole)}`, '>= 10x / >= 50x', undefined),
-  ];
-  const targetTable = table(TARGET_HEADERS, targets);
-  const file = saveResults('hot', {
-    smoke,
-    config,
-    seconds: (Date.now() - started) / 1000,
-    subjects: Object.fromEntries(SUBJECTS.map(([id, label]) => [id, { label, ...stats[id], samples: samples[id] }])),
-    formattingCheck: check,
-    ratios: { floorRatio, floorRatioGlobal, pinoRatio, pinoRatioGlobal, consoleRatio, consoleRatioGlobal, directFloor, directPino, directConsole },
-    targets: targets.map((row) => Object.fromEntries(TARGET_HEADERS.map((h, i) => [h, row[i]]))),
-  });
+  const global = med('incident-global');
+  const direct = med('incident-direct');
   return {
-    part: 'hot',
-    title: `Hot path: ns per call (${config.processes} processes x ${config.rounds} rounds per logger; bursts of ${config.burstSize} then the event loop turns; sustained includes the drain)`,
-    resultTable,
-    targets,
-    file,
+    /** ns per buffered debug call through the facade, request scope (bursts) */
+    oursNs: ours,
+    floorRatio: ours / med('nest-disabled'),
+    floorRatioGlobal: global / med('nest-disabled'),
+    pinoRatio: med('pino-async') / ours,
+    pinoRatioGlobal: med('pino-async') / global,
+    nestjsPinoRatio: med('nestjs-pino') / ours,
+    consoleRatio: med('nest-console') / ours,
+    consoleRatioGlobal: med('nest-console') / global,
+    winstonRatio: med('winston') / ours,
+    directFloor: direct / med('nest-disabled-direct'),
+    directPino: med('pino-async') / direct,
+    directConsole: med('nest-console') / direct,
   };
 }
 
-module.exports = { runHot };
+/**
+ * Tables and method text from a saved hot-path result (at the end of a run, or later for the docs).
+ * @param {HotSaved} saved
+ * @returns {PartReport}
+ */
+function renderHot(saved) {
+  const { config, subjects, formattingCheck: check } = saved;
+  const r = hotRatios(saved);
+  const ours = r.oursNs;
+  /** @param {Summary | undefined} s */
+  const cell = (s) => (s ? [fmt(s.median), `${fmt(s.min)}-${fmt(s.max)}`] : ['', '']);
+  const rows = Object.entries(subjects).map(([id, s]) => [
+    s.label,
+    ...cell(s.stats.burst),
+    ...cell(s.stats.sustained),
+    id.startsWith('ref-') ? '' : ratio((s.stats.burst?.median ?? NaN) / ours),
+  ]);
+  const resultTable = table(
+    ['ns per debug call', `burst of ${config.burstSize}: median`, 'min-max', 'sustained: median', 'min-max', 'vs this module (burst)'],
+    rows,
+  );
+  const targets = [
+    targetRow(
+      'hot',
+      'buffered debug via Logger facade vs disabled Nest call (floor)',
+      `${ratio(r.floorRatio)} (global scope ${ratio(r.floorRatioGlobal)})`,
+      '<= 3x',
+      Math.max(r.floorRatio, r.floorRatioGlobal) <= 3,
+    ),
+    targetRow(
+      'hot',
+      'cheaper than pino (async, bursts)',
+      `${ratio(r.pinoRatio)} (global ${ratio(r.pinoRatioGlobal)}; vs nestjs-pino ${ratio(r.nestjsPinoRatio)})`,
+      '>= 10x',
+      Math.min(r.pinoRatio, r.pinoRatioGlobal) >= 10,
+    ),
+    targetRow(
+      'hot',
+      'cheaper than ConsoleLogger at debug (bursts)',
+      `${ratio(r.consoleRatio)} (global ${ratio(r.consoleRatioGlobal)})`,
+      '>= 50x',
+      Math.min(r.consoleRatio, r.consoleRatioGlobal) >= 50,
+    ),
+    targetRow(
+      'hot',
+      'no formatting / stringify / date formatting on the hot path',
+      `${check.total} calls in ${check.calls.toLocaleString('en-US')} debug calls`,
+      '0',
+      check.total === 0,
+    ),
+    targetRow(
+      'hot',
+      '(info) without the facade: direct call vs direct disabled ConsoleLogger#debug',
+      ratio(r.directFloor),
+      '<= 3x',
+      undefined,
+    ),
+    targetRow(
+      'hot',
+      '(info) without the facade: cheaper than pino / than ConsoleLogger',
+      `${ratio(r.directPino)} / ${ratio(r.directConsole)}`,
+      '>= 10x / >= 50x',
+      undefined,
+    ),
+  ];
+  const rounds = config.processes * config.rounds;
+  return {
+    part: 'hot',
+    title: `Hot path: ns per call (${config.processes} processes x ${config.rounds} rounds per logger; bursts of ${config.burstSize} then the event loop turns; sustained includes the drain)`,
+    heading: 'Hot path',
+    method:
+      "`new Logger('UsersService').debug(message)` with a 61-character message, as application code logs; " +
+      `${config.processes} processes x ${config.rounds} rounds per logger, i.e. median, min and max of ${rounds} rounds, in ns per ` +
+      "call (`process.hrtime.bigint()` around batches, the timer's own cost subtracted; " +
+      `${config.warmupMs} ms of warm-up, rounds of about ${config.roundMs} ms). *Burst*: ${config.burstSize} calls, then the event ` +
+      'loop turns and async loggers drain, untimed: what one request does. For this module every burst runs in a fresh ' +
+      '`IncidentBuffer.run()` scope, so the ring allocated on the first record is included. *Sustained*: one long batch, ' +
+      "timed until async loggers have written everything. The *floor* is the same call with debug disabled in Nest's " +
+      'default logger. A separate process counts calls to `JSON.stringify`, `Date#toISOString`, `Intl.DateTimeFormat` ' +
+      `and \`util.format\`/\`inspect\` during ${check.calls.toLocaleString('en-US')} buffered calls.`,
+    caption:
+      'ns per debug call; "vs this module" = how many times the row costs more than a buffered call through the facade in ' +
+      'a request scope (below 1x: cheaper). Reference rows put the harness in scale.',
+    resultTable,
+    targets,
+    notes: hotNotes(saved),
+  };
+}
+
+/**
+ * What the facade alone allows: Nest's Logger costs something per call before
+ * any logger sees it, which bounds every ratio measured through it.
+ * @param {HotSaved} saved
+ */
+function hotNotes({ subjects }) {
+  const med = (/** @type {string} */ id) => subjects[id]?.stats.burst?.median ?? NaN;
+  const facade = med('nest-logger-false');
+  const r = hotRatios({ subjects });
+  if (!Number.isFinite(facade)) return [];
+  return [
+    `Nest's \`Logger\` facade alone costs ${fmt(facade)} ns per call here (\`logger: false\`, no logger behind it), ` +
+      `${fmt(med('nest-disabled'))} ns with debug disabled. A logger costing nothing behind the facade would be ` +
+      `${ratio(med('pino-async') / facade)} cheaper than pino in bursts and ${ratio(med('nest-console') / facade)} cheaper ` +
+      `than ConsoleLogger at debug: ratios measured through the facade cannot exceed those. This module's own share is the ` +
+      `direct row, ${fmt(med('incident-direct'))} ns (${ratio(r.directPino)} cheaper than pino, ${ratio(r.directConsole)} ` +
+      `than ConsoleLogger); \`Date.now()\` alone is ${fmt(med('ref-date-now'))} ns of it.`,
+  ];
+}
+
+module.exports = { runHot, renderHot, hotRatios };

@@ -1,3 +1,4 @@
+// @ts-check
 'use strict';
 // Part 3, HTTP: autocannon (in this process) against a Nest app (child process)
 // on 127.0.0.1, the four logging set-ups interleaved (A B C D, A B C D, ...),
@@ -5,10 +6,29 @@
 const { fork } = require('node:child_process');
 const path = require('node:path');
 const autocannon = require('autocannon');
-const { ROOT, TARGET_HEADERS, devNull, fmt, pct, progress, ratio, saveResults, summarize, table, targetRow } = require('./common');
+const { ROOT, devNull, fmt, pct, progress, ratio, saveResults, summarize, table, targetRow } = require('./common');
+
+/** @typedef {import('./common').PartReport} PartReport */
+/** @typedef {import('./http.server').ServerMessage} ServerMessage */
+/** @typedef {{ repetitions: number, seconds: number, warmupSeconds: number, connections: number }} HttpConfig */
+/**
+ * One run of one set-up (NaN figures and `failed` for a diagnostic that failed).
+ * @typedef {{
+ *   mode: string, failed?: boolean, requestsPerSecond: number, cpuUsPerRequest: number, latencyP99Ms: number,
+ *   autocannonRequestsPerSecond?: number, requests?: number, userUs?: number, systemUs?: number, wallMs?: number, latencyP50Ms?: number,
+ * }} HttpRun
+ */
+/** @typedef {'requestsPerSecond' | 'cpuUsPerRequest' | 'latencyP99Ms'} HttpMetric */
+/**
+ * @typedef {import('./common').SavedBase & {
+ *   config: HttpConfig,
+ *   modes: Array<{ mode: string, label: string, diagnostic: boolean }>,
+ *   repetitions: Array<Record<string, HttpRun>>,
+ * }} HttpSaved
+ */
 
 const SERVER = path.join(__dirname, 'http.server.js');
-/** [id, label, server mode, path]; run in this order in every repetition. */
+/** @type {Array<[id: string, label: string, serverMode: string, path: string, diagnostic?: boolean]>} Run in this order in every repetition. */
 const MODES = [
   ['incident', 'this module (debug buffered)', 'incident', '/orders/42'],
   ['disabled', 'logging disabled (`logger: false`)', 'disabled', '/orders/42'],
@@ -18,36 +38,50 @@ const MODES = [
   ['incident-quiet', '(diagnostic) this module, same route logging nothing', 'incident', '/orders/quiet/42', true],
   ['als-only', '(diagnostic) no logger, one AsyncLocalStorage.run() middleware', 'als', '/orders/42', true],
 ];
+/** @type {{ full: HttpConfig, smoke: HttpConfig }} */
 const CONFIG = {
   full: { repetitions: 3, seconds: 5, warmupSeconds: 1, connections: 10 },
   smoke: { repetitions: 1, seconds: 1, warmupSeconds: 0.3, connections: 4 },
 };
 
+/** A fresh server process for one run. @param {string} mode */
 function startServer(mode) {
   const env = { ...process.env };
   delete env.NO_COLOR; // ConsoleLogger's default output (coloured)
   const child = fork(SERVER, [mode], { cwd: ROOT, env, stdio: ['ignore', devNull(), 'pipe', 'ipc'] });
   let stderr = '';
-  child.stderr.on('data', (chunk) => {
+  child.stderr?.on('data', (chunk) => {
     stderr = (stderr + chunk).slice(-8000);
   });
   const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal)));
+  /**
+   * The next message of this type from the server.
+   * @template {ServerMessage['type']} K
+   * @param {K} type
+   * @returns {Promise<Extract<ServerMessage, { type: K }>>}
+   */
   const next = (type, timeoutMs = 30_000) =>
     new Promise((resolve, reject) => {
       const timer = setTimeout(() => cleanup(new Error(`server (${mode}) sent no "${type}" within ${timeoutMs} ms\n${stderr}`)), timeoutMs);
-      const onMessage = (message) => message && message.type === type && cleanup(undefined, message);
-      const onExit = (code) => cleanup(new Error(`server (${mode}) exited with ${code}\n${stderr}`));
+      const onMessage = (/** @type {ServerMessage} */ message) => message && message.type === type && cleanup(undefined, message);
+      const onExit = (/** @type {unknown} */ code) => cleanup(new Error(`server (${mode}) exited with ${code}\n${stderr}`));
+      /** @param {Error | undefined} error @param {ServerMessage} [message] */
       function cleanup(error, message) {
         clearTimeout(timer);
         child.off('message', onMessage);
         child.off('exit', onExit);
-        error ? reject(error) : resolve(message);
+        error ? reject(error) : resolve(/** @type {Extract<ServerMessage, { type: K }>} */ (message));
       }
       child.on('message', onMessage);
       child.on('exit', onExit);
     });
   return {
     ready: next('ready'),
+    /**
+     * Server CPU time and requests served while `fn` runs.
+     * @template T
+     * @param {() => Promise<T>} fn
+     */
     async cpu(fn) {
       const started = next('cpu-started');
       child.send({ cmd: 'cpu-start' });
@@ -68,15 +102,26 @@ function startServer(mode) {
   };
 }
 
+/**
+ * @param {number} port
+ * @param {string} urlPath
+ * @param {number} seconds
+ * @param {number} connections
+ * @returns {Promise<import('autocannon').Result>}
+ */
 function load(port, urlPath, seconds, connections) {
   return new Promise((resolve, reject) => {
-    autocannon(
-      { url: `http://127.0.0.1:${port}${urlPath}`, connections, duration: seconds, pipelining: 1 },
-      (error, result) => (error ? reject(error) : resolve(result)),
+    autocannon({ url: `http://127.0.0.1:${port}${urlPath}`, connections, duration: seconds, pipelining: 1 }, (error, result) =>
+      error ? reject(error) : resolve(result),
     );
   });
 }
 
+/**
+ * @param {[id: string, label: string, serverMode: string, path: string, diagnostic?: boolean]} entry
+ * @param {HttpConfig} config
+ * @returns {Promise<HttpRun>}
+ */
 async function measureOnce([mode, , serverMode, urlPath], config) {
   const server = startServer(serverMode);
   try {
@@ -84,7 +129,10 @@ async function measureOnce([mode, , serverMode, urlPath], config) {
     await load(port, urlPath, config.warmupSeconds, config.connections); // JIT warm-up, untimed
     const { result, cpu } = await server.cpu(() => load(port, urlPath, config.seconds, config.connections));
     const failures = result.errors + result.timeouts + result.non2xx;
-    if (failures > 0) throw new Error(`${mode}: ${failures} failed requests (errors ${result.errors}, timeouts ${result.timeouts}, non-2xx ${result.non2xx})`);
+    if (failures > 0)
+      throw new Error(
+        `${mode}: ${failures} failed requests (errors ${result.errors}, timeouts ${result.timeouts}, non-2xx ${result.non2xx})`,
+      );
     return {
       mode,
       requestsPerSecond: result.requests.total / (cpu.wallMs / 1000),
@@ -102,11 +150,14 @@ async function measureOnce([mode, , serverMode, urlPath], config) {
   }
 }
 
+/** @returns {Promise<string>} the results file */
 async function runHttp({ smoke = false } = {}) {
   const config = CONFIG[smoke ? 'smoke' : 'full'];
   const started = Date.now();
-  const reps = [];
+  /** @type {Array<Record<string, HttpRun>>} */
+  const repetitions = [];
   for (let r = 0; r < config.repetitions; r++) {
+    /** @type {Record<string, HttpRun>} */
     const rep = {};
     for (const entry of MODES) {
       progress(`http: repetition ${r + 1}/${config.repetitions} ${entry[0]} (${config.seconds} s)`);
@@ -114,16 +165,58 @@ async function runHttp({ smoke = false } = {}) {
         rep[entry[0]] = await measureOnce(entry, config);
       } catch (error) {
         if (!entry[4]) throw error;
-        progress(`http: diagnostic ${entry[0]} failed, reported as n/a: ${String(error.message).split('\n')[0]}`);
+        progress(
+          `http: diagnostic ${entry[0]} failed, reported as n/a: ${String(error instanceof Error ? error.message : error).split('\n')[0]}`,
+        );
         rep[entry[0]] = { mode: entry[0], failed: true, requestsPerSecond: NaN, cpuUsPerRequest: NaN, latencyP99Ms: NaN };
       }
     }
-    reps.push(rep);
+    repetitions.push(rep);
   }
-  const stat = (mode, key) => summarize(reps.map((rep) => rep[mode][key]));
-  const paired = (mode, key, base = 'disabled') => summarize(reps.map((rep) => rep[mode][key] / rep[base][key]));
+  const modes = MODES.map(([mode, label, , , diagnostic = false]) => ({ mode, label, diagnostic }));
+  const data = { smoke, config, seconds: (Date.now() - started) / 1000, modes, repetitions };
+  return saveResults('http', { ...data, summary: httpSummary(data) });
+}
 
-  const rows = MODES.map(([mode, label]) => {
+/**
+ * Medians over the repetitions; ratios are paired (same repetition), so a
+ * slower moment of the machine weighs on both sides.
+ * @param {{ repetitions: Array<Record<string, HttpRun>> }} saved
+ */
+function httpStats({ repetitions }) {
+  // JSON turns NaN (a failed diagnostic) into null: back to NaN, which summarize() leaves out.
+  const num = (/** @type {number | null | undefined} */ v) => (typeof v === 'number' ? v : NaN);
+  return {
+    /** @param {string} mode @param {HttpMetric} key */
+    stat: (mode, key) => summarize(repetitions.map((rep) => num(rep[mode]?.[key]))),
+    /** @param {string} mode @param {HttpMetric} key */
+    paired: (mode, key, base = 'disabled') => summarize(repetitions.map((rep) => num(rep[mode]?.[key]) / num(rep[base]?.[key]))),
+  };
+}
+
+/** @param {{ modes: HttpSaved['modes'], repetitions: Array<Record<string, HttpRun>> }} saved */
+function httpSummary(saved) {
+  const { stat, paired } = httpStats(saved);
+  return Object.fromEntries(
+    saved.modes.map(({ mode }) => [
+      mode,
+      {
+        requestsPerSecond: stat(mode, 'requestsPerSecond'),
+        cpuUsPerRequest: stat(mode, 'cpuUsPerRequest'),
+        cpuVsDisabled: paired(mode, 'cpuUsPerRequest'),
+      },
+    ]),
+  );
+}
+
+/**
+ * @param {HttpSaved} saved
+ * @returns {PartReport}
+ */
+function renderHttp(saved) {
+  const { config } = saved;
+  const { stat, paired } = httpStats(saved);
+  const rows = saved.modes.map(({ mode, label }) => {
     const rps = stat(mode, 'requestsPerSecond');
     const cpu = stat(mode, 'cpuUsPerRequest');
     const vsOff = paired(mode, 'cpuUsPerRequest');
@@ -138,7 +231,15 @@ async function runHttp({ smoke = false } = {}) {
     ];
   });
   const resultTable = table(
-    ['route logging 5 debug lines', 'req/s median', 'min-max', 'server CPU us/req median', 'min-max', 'CPU/req vs disabled (paired: median (min .. max))', 'p99 ms'],
+    [
+      'route logging 5 debug lines',
+      'req/s median',
+      'min-max',
+      'server CPU us/req median',
+      'min-max',
+      'CPU/req vs disabled (paired: median (min .. max))',
+      'p99 ms',
+    ],
     rows,
   );
 
@@ -149,28 +250,54 @@ async function runHttp({ smoke = false } = {}) {
   const quiet = paired('incident-quiet', 'cpuUsPerRequest');
   const als = paired('als-only', 'cpuUsPerRequest');
   const targets = [
-    targetRow('http', 'server CPU per request vs logging disabled', `${pct(overhead.median - 1)} (paired, ${pct(overhead.min - 1)} .. ${pct(overhead.max - 1)})`, '<= +5%', overhead.median - 1 <= 0.05),
-    targetRow('http', 'better than ConsoleLogger at debug (CPU/req, paired)', `ConsoleLogger uses ${ratio(consoleVsOurs.median)} (${ratio(consoleVsOurs.min)} .. ${ratio(consoleVsOurs.max)})`, '> 1x in every repetition', consoleVsOurs.min > 1.02),
-    targetRow('http', '(info) nestjs-pino at debug vs this module (CPU/req, paired)', `nestjs-pino uses ${ratio(pinoVsOurs.median)}`, '', undefined),
-    targetRow('http', '(info) where the overhead is: module with `redact: false` / scope alone (no logging) / AsyncLocalStorage alone', `${pct(noRedact.median - 1)} / ${pct(quiet.median - 1)} / ${pct(als.median - 1)} vs disabled`, '', undefined),
-  ];
-  const file = saveResults('http', {
-    smoke,
-    config,
-    seconds: (Date.now() - started) / 1000,
-    repetitions: reps,
-    summary: Object.fromEntries(
-      MODES.map(([mode]) => [mode, { requestsPerSecond: stat(mode, 'requestsPerSecond'), cpuUsPerRequest: stat(mode, 'cpuUsPerRequest'), cpuVsDisabled: paired(mode, 'cpuUsPerRequest') }]),
+    targetRow(
+      'http',
+      'server CPU per request vs logging disabled',
+      `${pct(overhead.median - 1)} (paired, ${pct(overhead.min - 1)} .. ${pct(overhead.max - 1)})`,
+      '<= +5%',
+      overhead.median - 1 <= 0.05,
     ),
-    targets: targets.map((row) => Object.fromEntries(TARGET_HEADERS.map((h, i) => [h, row[i]]))),
-  });
+    targetRow(
+      'http',
+      'better than ConsoleLogger at debug (CPU/req, paired)',
+      `ConsoleLogger uses ${ratio(consoleVsOurs.median)} (${ratio(consoleVsOurs.min)} .. ${ratio(consoleVsOurs.max)})`,
+      '> 1x in every repetition',
+      consoleVsOurs.min > 1.02,
+    ),
+    targetRow(
+      'http',
+      '(info) nestjs-pino at debug vs this module (CPU/req, paired)',
+      `nestjs-pino uses ${ratio(pinoVsOurs.median)} (${ratio(pinoVsOurs.min)} .. ${ratio(pinoVsOurs.max)})`,
+      '',
+      undefined,
+    ),
+    targetRow(
+      'http',
+      '(info) where the overhead is: module with `redact: false` / scope alone (no logging) / AsyncLocalStorage alone',
+      `${pct(noRedact.median - 1)} / ${pct(quiet.median - 1)} / ${pct(als.median - 1)} vs disabled`,
+      '',
+      undefined,
+    ),
+  ];
   return {
     part: 'http',
     title: `HTTP: Nest + Express, GET /orders/:id logging 5 debug lines; autocannon ${config.connections} connections on 127.0.0.1, ${config.seconds} s per run after ${config.warmupSeconds} s warm-up, ${config.repetitions} interleaved repetitions, fresh server process per run`,
+    heading: 'HTTP',
+    method:
+      "A Nest + Express app whose `GET /orders/:id` logs 5 debug lines through `new Logger('OrdersController')`, as a " +
+      `controller does (ids interpolated into the messages); autocannon (${config.connections} connections, ` +
+      `${config.warmupSeconds} s of warm-up, then ${config.seconds} s) in the parent on 127.0.0.1, the server in a fresh child ` +
+      'process per run, its stdout on `/dev/null`; server CPU per request from `process.cpuUsage()` inside the server, ' +
+      `reported over IPC. The set-ups run interleaved (A B C D ..., ${config.repetitions} times) and ratios against ` +
+      '"disabled" are paired per repetition. nestjs-pino runs with `autoLogging: false` so that every set-up writes the ' +
+      'same 5 lines. Diagnostic rows split the overhead: redaction off, the request scope alone (a route logging nothing), ' +
+      'and a bare `AsyncLocalStorage.run()` middleware with no logger.',
+    caption:
+      'Requests/s and server CPU per request; the paired ratio to "logging disabled" is the figure to read, run-to-run ' +
+      'resolution is about ±5 %.',
     resultTable,
     targets,
-    file,
   };
 }
 
-module.exports = { runHttp, measureOnce };
+module.exports = { runHttp, renderHttp, measureOnce };

@@ -1,11 +1,27 @@
+// @ts-check
 'use strict';
-// The four logging set-ups of the HTTP benchmark, each as a Nest user writes it.
+// The logging set-ups of the HTTP benchmark, each as a Nest user writes it.
+const { loadLibrary } = require('./library');
+
+/**
+ * What a set-up adds to the app: modules to import, NestFactory.create options,
+ * the logger to pass to app.useLogger(app.get(...)), and extra middleware.
+ * @typedef {{
+ *   imports: Array<import('@nestjs/common').DynamicModule>,
+ *   createOptions: import('@nestjs/common').NestApplicationOptions,
+ *   useLogger?: import('@nestjs/common').Type<import('@nestjs/common').LoggerService>,
+ *   setup?: (app: import('@nestjs/common').INestApplication) => void,
+ * }} LoggingSetup
+ */
+
+/** @type {import('@nestjs/common').LogLevel[]} */
 const ALL_LEVELS = ['verbose', 'debug', 'log', 'warn', 'error', 'fatal'];
 
+/** @type {Record<string, () => LoggingSetup>} */
 const MODES = {
   // This module: debug records buffered per request; nothing written unless a warn/error happens.
   incident: () => {
-    const { IncidentLoggerModule, IncidentLogger } = require('./incident-context').loadLibrary();
+    const { IncidentLoggerModule, IncidentLogger } = loadLibrary();
     return {
       imports: [IncidentLoggerModule.forRoot({ bufferSize: 30 })],
       createOptions: { bufferLogs: true },
@@ -14,7 +30,7 @@ const MODES = {
   },
   // Diagnostic: the same with redaction off (what deferring redaction to flush time would give).
   'incident-noredact': () => {
-    const { IncidentLoggerModule, IncidentLogger } = require('./incident-context').loadLibrary();
+    const { IncidentLoggerModule, IncidentLogger } = loadLibrary();
     return {
       imports: [IncidentLoggerModule.forRoot({ bufferSize: 30, redact: false })],
       createOptions: { bufferLogs: true },
@@ -45,11 +61,19 @@ const MODES = {
     return {
       imports: [],
       createOptions: { logger: false },
-      setup: (app) => app.use((req, res, next) => storage.run({ req }, next)),
+      setup: (app) =>
+        app.use(
+          (
+            /** @type {import('node:http').IncomingMessage} */ req,
+            /** @type {import('node:http').ServerResponse} */ _res,
+            /** @type {() => void} */ next,
+          ) => storage.run({ req }, next),
+        ),
     };
   },
 };
 
+/** @param {string} mode */
 function loggingSetup(mode) {
   if (!MODES[mode]) throw new Error(`unknown mode ${mode}`);
   return MODES[mode]();

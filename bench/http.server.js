@@ -1,3 +1,4 @@
+// @ts-check
 'use strict';
 // Part 3, the server: a Nest (Express) app whose route logs 5 debug lines,
 // alone in this process, stdout on /dev/null. Usage (forked by bench/http.js):
@@ -11,6 +12,20 @@ const { NestFactory } = require('@nestjs/core');
 const { ExpressAdapter } = require('@nestjs/platform-express');
 const { loggingSetup } = require('./http.modes');
 
+/**
+ * Messages to the parent (bench/http.js).
+ * @typedef {{ type: 'ready', port: number }
+ *   | { type: 'cpu-started' }
+ *   | { type: 'cpu', userUs: number, systemUs: number, requests: number, wallMs: number }} ServerMessage
+ */
+/** @typedef {{ cmd: 'cpu-start' | 'cpu-stop' | 'exit' }} ServerCommand */
+
+/** @param {ServerMessage} message */
+function send(message) {
+  if (!process.send) throw new Error('not forked with an IPC channel: run it through bench/http.js');
+  process.send(message);
+}
+
 let served = 0;
 
 class OrdersController {
@@ -18,6 +33,7 @@ class OrdersController {
     this.logger = new Logger('OrdersController');
   }
 
+  /** @param {string} id */
   getOrder(id) {
     served++;
     this.logger.debug(`GET order ${id}: checking the cache`);
@@ -29,15 +45,19 @@ class OrdersController {
   }
 
   // Same route without logging: what opening the request scope alone costs.
+  /** @param {string} id */
   getQuiet(id) {
     served++;
     return { id, status: 'shipped', lines: 3 };
   }
 }
+// The decorators, applied by hand (plain JavaScript).
+/** @param {'getOrder' | 'getQuiet'} name */
+const descriptor = (name) => /** @type {PropertyDescriptor} */ (Object.getOwnPropertyDescriptor(OrdersController.prototype, name));
 Controller('orders')(OrdersController);
-Get(':id')(OrdersController.prototype, 'getOrder', Object.getOwnPropertyDescriptor(OrdersController.prototype, 'getOrder'));
+Get(':id')(OrdersController.prototype, 'getOrder', descriptor('getOrder'));
 Param('id')(OrdersController.prototype, 'getOrder', 0);
-Get('quiet/:id')(OrdersController.prototype, 'getQuiet', Object.getOwnPropertyDescriptor(OrdersController.prototype, 'getQuiet'));
+Get('quiet/:id')(OrdersController.prototype, 'getQuiet', descriptor('getQuiet'));
 Param('id')(OrdersController.prototype, 'getQuiet', 0);
 
 async function main() {
@@ -52,16 +72,17 @@ async function main() {
     app.flushLogs();
   }
   await app.listen(0, '127.0.0.1');
-  const { port } = app.getHttpServer().address();
+  const { port } = /** @type {import('node:net').AddressInfo} */ (app.getHttpServer().address());
 
-  let start;
-  process.on('message', (message) => {
+  /** @type {{ cpu: NodeJS.CpuUsage, served: number, time: bigint }} */
+  let start = { cpu: process.cpuUsage(), served, time: process.hrtime.bigint() };
+  process.on('message', (/** @type {ServerCommand} */ message) => {
     if (message.cmd === 'cpu-start') {
       start = { cpu: process.cpuUsage(), served, time: process.hrtime.bigint() };
-      process.send({ type: 'cpu-started' });
+      send({ type: 'cpu-started' });
     } else if (message.cmd === 'cpu-stop') {
       const cpu = process.cpuUsage(start.cpu);
-      process.send({
+      send({
         type: 'cpu',
         userUs: cpu.user,
         systemUs: cpu.system,
@@ -72,10 +93,14 @@ async function main() {
       app.close().finally(() => process.exit(0));
     }
   });
-  process.send({ type: 'ready', port });
+  send({ type: 'ready', port });
 }
 
-main().catch((error) => {
-  process.stderr.write(`${error && error.stack ? error.stack : error}\n`);
-  process.exit(1);
-});
+if (require.main === module) {
+  main().catch((error) => {
+    process.stderr.write(`${error && error.stack ? error.stack : error}\n`);
+    process.exit(1);
+  });
+}
+
+module.exports = {};

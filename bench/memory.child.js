@@ -1,64 +1,151 @@
+// @ts-check
 'use strict';
 // Part 2, memory (run with --expose-gc). Two experiments, heapUsed + arrayBuffers
-// deltas from a collected heap, message payload excluded (one constant string):
+// deltas from a collected heap, message payload excluded (one constant string),
+// everything through the public API:
 //
-// A. retained scopes: N scopes opened with IncidentBuffer.run(), each logging k
-//    debug lines through the Logger facade, then kept alive (and nothing else)
-//    -> bytes of an empty scope, of the lazily allocated ring, per record.
+// A. live scopes: N scopes opened with IncidentBuffer.run(), each logging k
+//    debug lines through the Logger facade, then returning a pending promise
+//    (a scope lives until its promise settles), minus the same loop without
+//    the module, where each unit of work is the same promise with a .finally()
+//    callback closing over one object (what run() keeps besides the scope)
+//    -> bytes of an empty scope, of the ring allocated at the first record, per record.
 // B. in flight: N concurrent IncidentBuffer.run(async ...) parked on a gate after
 //    logging k lines, minus the same harness without the module
 //    -> the heap with thousands of concurrent scopes.
 const { childMain, sendResult } = require('./common');
-const { createIncidentContext } = require('./incident-context');
+const { createIncidentContext } = require('./library');
+
+/** @typedef {{ heapUsed: number, arrayBuffers: number, total: number }} Bytes */
+/** @typedef {import('nestjs-incident-logger').IncidentBufferStats} IncidentBufferStats */
+/**
+ * What this child sends. perScope[k]: bytes per live scope that logged k records
+ * (module minus control); concurrent[k]: whole-heap deltas with N in-flight scopes.
+ * @typedef {{
+ *   n: number,
+ *   bufferSize: number,
+ *   perScope: Record<string, Bytes & { module: Bytes, control: Bytes, stats: IncidentBufferStats }>,
+ *   concurrent: Record<string, { control: Bytes, module: Bytes, added: Bytes }>,
+ * }} MemoryChildResult
+ */
 
 const MESSAGE = 'cache miss for user:42, loading the profile from the database';
-const RETAINED_BATCHES = [0, 1, 5, 30, 60];
+const BUFFER_SIZE = 30;
+const LIVE_BATCHES = [0, 1, 5, 30, 60];
 const IN_FLIGHT_PHASES = [0, 5, 30];
 
 function settle() {
   return new Promise((resolve) => setImmediate(resolve));
 }
 
+/** The heap after full collections. */
 async function heap() {
+  const gc = global.gc;
+  if (!gc) throw new Error('run with --expose-gc');
   for (let i = 0; i < 4; i++) {
-    global.gc();
+    gc();
     await settle();
   }
   const usage = process.memoryUsage();
   return { heapUsed: usage.heapUsed, arrayBuffers: usage.arrayBuffers };
 }
 
+/**
+ * @param {{ heapUsed: number, arrayBuffers: number }} after
+ * @param {{ heapUsed: number, arrayBuffers: number }} before
+ * @returns {Bytes}
+ */
 function delta(after, before, n = 1) {
   const heapUsed = (after.heapUsed - before.heapUsed) / n;
   const arrayBuffers = (after.arrayBuffers - before.arrayBuffers) / n;
   return { heapUsed, arrayBuffers, total: heapUsed + arrayBuffers };
 }
 
-async function retained(n, buffer, logger, log) {
+/** @param {Bytes} a @param {Bytes} b @returns {Bytes} */
+function minus(a, b) {
+  return { heapUsed: a.heapUsed - b.heapUsed, arrayBuffers: a.arrayBuffers - b.arrayBuffers, total: a.total - b.total };
+}
+
+/**
+ * Opens n units of work through `wrap`, each running `work` and returning one
+ * shared pending promise; measures the heap they keep while pending.
+ * @param {number} n
+ * @param {(fn: () => Promise<void>) => Promise<void>} wrap
+ * @param {() => void} work
+ */
+async function pending(n, wrap, work) {
+  /** @type {() => void} */
+  let open = () => {};
+  /** @type {Promise<void>} */
+  const gate = new Promise((resolve) => (open = resolve));
+  /** @type {Array<Promise<void> | null>} */
+  let keep = new Array(n).fill(null); // allocated before the baseline: not counted
+  const before = await heap();
+  for (let i = 0; i < n; i++) {
+    keep[i] = wrap(() => {
+      work();
+      return gate;
+    });
+  }
+  const bytes = delta(await heap(), before, n);
+  return {
+    bytes,
+    async release() {
+      open();
+      await Promise.all(keep);
+      keep = [];
+    },
+  };
+}
+
+/**
+ * @param {number} n
+ * @param {import('nestjs-incident-logger').IncidentBuffer} buffer
+ * @param {import('@nestjs/common').Logger} log
+ */
+async function live(n, buffer, log) {
+  /** @type {MemoryChildResult['perScope']} */
   const out = {};
-  for (const k of RETAINED_BATCHES) {
-    let keep = new Array(n).fill(null); // allocated before the baseline: not counted
-    const before = await heap();
-    for (let i = 0; i < n; i++) {
-      buffer.run(() => {
-        for (let j = 0; j < k; j++) log.debug(MESSAGE);
-        keep[i] = logger.currentScope();
-      });
-    }
-    out[k] = delta(await heap(), before, n);
-    keep = undefined;
+  const noop = () => {};
+  for (const k of LIVE_BATCHES) {
+    const logK = () => {
+      for (let j = 0; j < k; j++) log.debug(MESSAGE);
+    };
+    // The control keeps what the module's run() keeps besides the scope: a .finally() whose callback closes over one object.
+    const control = await pending(
+      n,
+      (fn) => {
+        const work = fn();
+        return work.finally(() => work);
+      },
+      noop,
+    );
+    await control.release();
+    const module = await pending(n, (fn) => buffer.run(fn), logK);
+    const stats = buffer.stats(); // the scopes are alive: liveScopes counts them
+    await module.release();
+    if (stats.liveScopes < n) throw new Error(`expected ${n} live scopes, IncidentBuffer#stats() says ${stats.liveScopes}`);
+    out[k] = { ...minus(module.bytes, control.bytes), module: module.bytes, control: control.bytes, stats };
   }
   return out;
 }
 
-/** N parked "requests"; the heap at each phase minus the baseline. */
+/**
+ * N parked "requests"; the heap at each phase minus the baseline.
+ * @param {number} n
+ * @param {(fn: () => Promise<void>) => Promise<void>} run
+ * @param {(message: string) => void} log
+ */
 async function inFlight(n, run, log) {
   const gates = IN_FLIGHT_PHASES.map(() => {
-    let open;
+    /** @type {() => void} */
+    let open = () => {};
+    /** @type {Promise<void>} */
     const promise = new Promise((resolve) => (open = resolve));
     return { promise, open };
   });
   const base = await heap();
+  /** @type {Promise<void>[]} */
   const done = [];
   for (let i = 0; i < n; i++) {
     done.push(
@@ -70,6 +157,7 @@ async function inFlight(n, run, log) {
       }),
     );
   }
+  /** @type {Record<string, Bytes>} */
   const phases = {};
   for (let p = 0; p < IN_FLIGHT_PHASES.length; p++) {
     await settle();
@@ -82,34 +170,35 @@ async function inFlight(n, run, log) {
 
 async function main() {
   const n = Number(process.argv[2] || 10_000);
-  if (typeof global.gc !== 'function') throw new Error('run with --expose-gc');
-  const { buffer, logger, Logger } = await createIncidentContext({ bufferSize: 30 });
-  if (typeof logger.currentScope !== 'function') throw new Error('IncidentLogger#currentScope() is gone: update bench/memory.child.js');
+  // A budget well above what the scopes hold: this part measures structures, not evictions.
+  const { buffer, Logger } = await createIncidentContext({ bufferSize: BUFFER_SIZE, maxTotalBufferBytes: 2 ** 30 });
   const log = new Logger('UsersService');
 
-  // Is the ring allocated lazily? Look at the scope (internal field, when present).
-  let lazyRing = 'unknown';
-  buffer.run(() => {
-    const scope = logger.currentScope();
-    const before = scope.ring;
-    log.debug(MESSAGE);
-    if (scope.ring !== undefined) lazyRing = before === undefined;
-  });
   // Warm up the code paths (and the facade's local instance) before measuring.
   for (let i = 0; i < 200; i++) buffer.run(() => log.debug(MESSAGE));
+  await buffer.run(async () => log.debug(MESSAGE));
 
-  const perScope = await retained(n, buffer, logger, log);
-  const control = await inFlight(n, (fn) => fn(), () => {});
-  const module = await inFlight(n, (fn) => buffer.run(fn), (message) => log.debug(message));
+  const perScope = await live(n, buffer, log);
+  const control = await inFlight(
+    n,
+    (fn) => fn(),
+    () => {},
+  );
+  const module = await inFlight(
+    n,
+    (fn) => buffer.run(fn),
+    (message) => log.debug(message),
+  );
+  /** @type {MemoryChildResult['concurrent']} */
   const concurrent = {};
-  for (const k of IN_FLIGHT_PHASES) {
-    concurrent[k] = {
-      control: control[k],
-      module: module[k],
-      added: { heapUsed: module[k].heapUsed - control[k].heapUsed, arrayBuffers: module[k].arrayBuffers - control[k].arrayBuffers, total: module[k].total - control[k].total },
-    };
-  }
-  await sendResult({ n, perScope, concurrent, lazyRing });
+  for (const k of IN_FLIGHT_PHASES) concurrent[k] = { control: control[k], module: module[k], added: minus(module[k], control[k]) };
+  const evictions = buffer.stats().budgetEvictions;
+  if (evictions > 0) throw new Error(`${evictions} records evicted by the buffer budget: the figures would not be per record`);
+  /** @type {MemoryChildResult} */
+  const result = { n, bufferSize: BUFFER_SIZE, perScope, concurrent };
+  await sendResult(result);
 }
 
-childMain(main);
+if (require.main === module) childMain(main);
+
+module.exports = {};

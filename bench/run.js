@@ -1,29 +1,31 @@
 #!/usr/bin/env node
+// @ts-check
 'use strict';
 // Benchmark of nestjs-incident-logger against the loggers Nest users run today.
 //
-//   node bench/run.js [all|hot|memory|http|flush ...] [--smoke] [--no-build]
-//   npm run bench               # everything (a few minutes, loopback only)
-//   npm run bench -- hot        # one part
-//   npm run bench:smoke         # tiny rounds of every part (< 60 s), for CI
+//   node bench/run.js [all|hot|memory|http|flush ...] [--smoke] [--no-build] [--build]
+//   npm run bench               # everything (a few minutes, loopback only), then writes docs/performance.md
+//   npm run bench -- hot        # one part (the page is left alone)
+//   npm run bench:smoke         # tiny rounds of every part (< 60 s), for CI (the page is left alone)
+//   npm run bench:doc           # docs/performance.md from the latest saved full run, without measuring
 //
-// Measures the built dist/ (built first when missing or older than lib/).
-// Tables (markdown) go to stdout; progress goes to stderr; results are saved
-// as JSON under bench/results/.
-const { TARGET_HEADERS, ensureBuilt, environment, progress, saveResults, table } = require('./common');
+// Measures the built package (built first when dist/ is missing or older than
+// lib/), loaded through its public entry (bench/library.js). Tables (markdown)
+// go to stdout; progress goes to stderr; results are saved as JSON under
+// bench/results/ (git-ignored).
+const { ensureBuilt, environment, loadResults, progress, saveResults, targetTable, verdict } = require('./common');
 
-const PARTS = {
-  hot: () => require('./hot').runHot,
-  memory: () => require('./memory').runMemory,
-  http: () => require('./http').runHttp,
-  flush: () => require('./flush').runFlush,
-};
+const { PARTS } = require('./parts');
+
+/** @typedef {import('./common').PartReport} PartReport */
 
 function usage() {
   return 'usage: node bench/run.js [all|hot|memory|http|flush ...] [--smoke] [--no-build] [--build]';
 }
 
+/** @param {string[]} argv */
 async function main(argv) {
+  const startedAt = Date.now();
   const flags = new Set(argv.filter((a) => a.startsWith('--')));
   const names = argv.filter((a) => !a.startsWith('--'));
   for (const flag of flags) {
@@ -33,8 +35,9 @@ async function main(argv) {
     process.stdout.write(`${usage()}\n`);
     return;
   }
-  const selected = names.length === 0 || names.includes('all') ? Object.keys(PARTS) : names;
+  const selected = names.length === 0 || names.includes('all') ? Object.keys(PARTS) : [...new Set(names)];
   for (const name of selected) if (!PARTS[name]) throw new Error(`unknown part "${name}"\n${usage()}`);
+  const complete = Object.keys(PARTS).every((name) => selected.includes(name));
   const smoke = flags.has('--smoke');
   if (!flags.has('--no-build')) ensureBuilt({ force: flags.has('--build') });
 
@@ -43,26 +46,35 @@ async function main(argv) {
   process.stdout.write(
     `# nestjs-incident-logger benchmark${smoke ? ' (SMOKE: tiny rounds, numbers are not meaningful)' : ''}\n\n` +
       `Node ${env.node}, ${env.cpus} CPUs (${env.cpuModel}), ${env.platform}; ` +
-      `@nestjs/core ${env.versions['@nestjs/core']}, pino ${env.versions.pino}, winston ${env.versions.winston}, nestjs-pino ${env.versions['nestjs-pino']}\n\n`,
+      `@nestjs/core ${env.versions['@nestjs/core']}, pino ${env.versions.pino}, winston ${env.versions.winston}, nestjs-pino ${env.versions['nestjs-pino']}; ` +
+      `${env.library.name} ${env.library.version} (${env.library.commit}) from ${env.library.entry}\n\n`,
   );
-  const reports = [];
+  /** @type {Array<{ report: PartReport, file: string }>} */
+  const done = [];
   for (const name of selected) {
-    const run = PARTS[name]();
-    const report = await run({ smoke });
-    reports.push(report);
-    process.stdout.write(`## ${report.title}\n\n${report.resultTable}\n\n${table(TARGET_HEADERS, report.targets)}\n\n(saved ${report.file})\n\n`);
+    const part = PARTS[name]();
+    const file = await part.run({ smoke });
+    const report = part.render(loadResults(file));
+    done.push({ report, file });
+    process.stdout.write(`## ${report.title}\n\n${report.resultTable}\n\n${targetTable(report.targets)}\n\n(saved ${file})\n\n`);
   }
   const seconds = (Date.now() - started) / 1000;
-  if (reports.length > 1) {
-    const all = reports.flatMap((r) => r.targets);
-    process.stdout.write(`## Targets (all parts)\n\n${table(TARGET_HEADERS, all)}\n\n`);
-    const file = saveResults('summary', {
+  if (done.length > 1) {
+    const all = done.flatMap(({ report }) => report.targets);
+    process.stdout.write(`## Targets (all parts)\n\n${targetTable(all)}\n\n`);
+    // A run of every part is a "full" run (or "full-smoke"): the performance page is made from the latest one.
+    const file = saveResults(complete ? 'full' : 'summary', {
       smoke,
       seconds,
-      parts: reports.map((r) => ({ part: r.part, title: r.title, file: r.file })),
-      targets: all.map((row) => Object.fromEntries(TARGET_HEADERS.map((h, i) => [h, row[i]]))),
+      wallSeconds: (Date.now() - startedAt) / 1000,
+      parts: done.map(({ report, file: partFile }) => ({ part: report.part, title: report.title, file: partFile })),
+      targets: all.map((t) => ({ ...t, result: verdict(t.met) })),
     });
     process.stdout.write(`(saved ${file})\n`);
+    if (complete && !smoke) {
+      const { writeDoc } = require('./doc');
+      process.stdout.write(`(wrote ${writeDoc(file)})\n`);
+    }
   }
   progress(`done in ${seconds.toFixed(1)} s`);
 }
