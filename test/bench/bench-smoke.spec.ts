@@ -1,6 +1,5 @@
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
-import { withDistLock } from '../utils/dist-lock';
 
 // The benchmark's smoke mode (tiny rounds of every part) runs and prints its
 // tables. No timing is asserted: numbers from a smoke run mean nothing.
@@ -12,16 +11,13 @@ describe('npm run bench:smoke', () => {
   let stdout: string;
   let stderr: string;
 
-  beforeAll(async () => {
-    // The benchmark loads dist/ (and builds it when stale): not while the compat spec rebuilds it.
-    const result = await withDistLock(() =>
-      spawnSync(process.execPath, [path.join(ROOT, 'bench', 'run.js'), 'all', '--smoke'], {
-        cwd: ROOT,
-        encoding: 'utf8',
-        timeout: 170_000,
-        maxBuffer: 16 * 1024 * 1024,
-      }),
-    );
+  beforeAll(() => {
+    const result = spawnSync(process.execPath, [path.join(ROOT, 'bench', 'run.js'), 'all', '--smoke'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      timeout: 170_000,
+      maxBuffer: 16 * 1024 * 1024,
+    });
     status = result.status;
     stdout = result.stdout;
     stderr = result.stderr;

@@ -1,7 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import type { Incident } from '../../lib';
-import { withDistLock } from '../utils/dist-lock';
 
 const { prepareCompat } = require('./prepare-compat.js') as { prepareCompat(name: string): string };
 
@@ -18,10 +17,28 @@ interface CompatResult {
  */
 describe('Nest 10 compatibility (packed package)', () => {
   let dir: string;
-  beforeAll(async () => {
-    // Rebuilds and packs dist/: not while the bench smoke loads it.
-    dir = await withDistLock(() => prepareCompat('nest10'));
+  beforeAll(() => {
+    dir = prepareCompat('nest10');
   }, 240_000);
+
+  it('the exports map lets an app reach the entry point and package.json, and nothing inside', () => {
+    const probe = `
+      const tryResolve = (id) => { try { require.resolve(id); return 'ok'; } catch (error) { return error.code; } };
+      console.log(JSON.stringify({
+        entry: Object.keys(require('nestjs-incident-logger')).includes('IncidentLogger'),
+        pkg: require('nestjs-incident-logger/package.json').name,
+        engine: tryResolve('nestjs-incident-logger/dist/engine/incident-engine'),
+        dist: tryResolve('nestjs-incident-logger/dist/index.js'),
+      }));`;
+    const child = spawnSync(process.execPath, ['-e', probe], { cwd: dir, encoding: 'utf8', timeout: 60_000 });
+    expect(child.stderr).toBe('');
+    expect(JSON.parse(child.stdout)).toEqual({
+      entry: true,
+      pkg: 'nestjs-incident-logger',
+      engine: 'ERR_PACKAGE_PATH_NOT_EXPORTED',
+      dist: 'ERR_PACKAGE_PATH_NOT_EXPORTED',
+    });
+  });
 
   it.each(['express', 'fastify'])('%s: request windows, ExceptionsHandler (message, stack), POST body', (platform) => {
     const child = spawnSync(process.execPath, [path.join(__dirname, 'compat-app.js'), dir, platform], {

@@ -1,6 +1,6 @@
 // Prepares a compatibility folder (test/compat/<name>): installs its pinned Nest
 // major with `npm ci`, then installs the library the way users get it, from the
-// tarball `npm pack` makes of a fresh build. Used by test/compat/compat-*.e2e-spec.ts.
+// tarball `npm pack` makes of a fresh build (in a staging copy, not dist/). Used by test/compat/compat-*.e2e-spec.ts.
 const { execFileSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
@@ -20,16 +20,19 @@ function prepareCompat(name) {
   if (!fs.existsSync(installed) || fs.statSync(installed).mtimeMs < fs.statSync(lock).mtimeMs) {
     run(NPM, ['ci', '--no-audit', '--no-fund'], dir);
   }
-  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'incident-pack-'));
+  // Built and packed in a staging copy, never in the checkout's dist/: the
+  // bench smoke may be loading dist/ in another worker at the same time.
+  const stage = fs.mkdtempSync(path.join(os.tmpdir(), 'incident-pack-'));
   try {
-    run(NPM, ['run', 'build'], ROOT);
-    const tarball = run(NPM, ['pack', '--silent', '--pack-destination', out], ROOT).trim().split('\n').pop();
+    run(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', path.join(ROOT, 'tsconfig.build.json'), '--outDir', path.join(stage, 'dist')], ROOT);
+    for (const file of ['package.json', 'README.md']) fs.copyFileSync(path.join(ROOT, file), path.join(stage, file));
+    const tarball = run(NPM, ['pack', '--silent', '--ignore-scripts'], stage).trim().split('\n').pop();
     const target = path.join(dir, 'node_modules', 'nestjs-incident-logger');
     fs.rmSync(target, { recursive: true, force: true });
     fs.mkdirSync(target, { recursive: true });
-    run('tar', ['-xzf', path.join(out, tarball), '-C', target, '--strip-components=1'], ROOT);
+    run('tar', ['-xzf', path.join(stage, tarball), '-C', target, '--strip-components=1'], ROOT);
   } finally {
-    fs.rmSync(out, { recursive: true, force: true });
+    fs.rmSync(stage, { recursive: true, force: true });
   }
   return dir;
 }
