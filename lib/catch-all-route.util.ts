@@ -2,7 +2,6 @@
 // Reading the installed core's version avoids the LegacyRouteConverter warning.
 export function catchAllRoutePath(): string {
   try {
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
     const { version } = require('@nestjs/core/package.json') as { version: string };
     return Number.parseInt(version, 10) >= 11 ? '{*path}' : '*';
   } catch {

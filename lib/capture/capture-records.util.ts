@@ -52,7 +52,10 @@ function stackWithCauses(error: Error, policy: CapturePolicy): string | undefine
     let body: string;
     if (isErrorLike(current)) {
       const stack = readField(current, 'stack');
-      body = typeof stack === 'string' ? stack : `${safeText(readField(current, 'name'), policy)}: ${safeText(readField(current, 'message'), policy)}`;
+      body =
+        typeof stack === 'string'
+          ? stack
+          : `${safeText(readField(current, 'name'), policy)}: ${safeText(readField(current, 'message'), policy)}`;
     } else {
       body = toSafeJson(current, policy.limits, policy.redactor);
     }
@@ -92,7 +95,11 @@ function errorData(error: Error, policy: CapturePolicy): Record<string, unknown>
 function captureMessage(message: unknown, policy: CapturePolicy, lazyDepth = 0): CapturedMessage {
   if (typeof message === 'string') return { text: safeText(message, policy) };
   if (isErrorLike(message)) {
-    return { text: safeText(readField(message, 'message'), policy), stack: stackWithCauses(message, policy), data: errorData(message, policy) };
+    return {
+      text: safeText(readField(message, 'message'), policy),
+      stack: stackWithCauses(message, policy),
+      data: errorData(message, policy),
+    };
   }
   if (typeof message === 'function') {
     // Like ConsoleLogger: a class prints its name, a function is a lazy message.
@@ -147,7 +154,16 @@ export function captureRecords(
   call.messages.forEach((item, index) => {
     const captured = captureMessageSafely(item, policy);
     // The stack argument belongs to the call: attach it to its last record.
-    records.push(new LogRecord(level, timestamp, captured.text, context, index === last && stack !== undefined ? stack : captured.stack, captured.data));
+    records.push(
+      new LogRecord(
+        level,
+        timestamp,
+        captured.text,
+        context,
+        index === last && stack !== undefined ? stack : captured.stack,
+        captured.data,
+      ),
+    );
   });
   if (records.length === 0) records.push(new LogRecord(level, timestamp, '', context, stack));
   return records;

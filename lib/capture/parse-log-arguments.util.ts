@@ -32,9 +32,7 @@ function splitContext(args: unknown[], defaultContext?: string): ParsedLogCall {
 export function parseLogArguments(level: LogLevel, args: unknown[], defaultContext?: string): ParsedLogCall {
   if (level !== 'error') return splitContext(args, defaultContext);
   if (args.length === 2) {
-    return isStackFormat(args[1])
-      ? { messages: [args[0]], stack: args[1], context: defaultContext }
-      : splitContext(args, defaultContext);
+    return isStackFormat(args[1]) ? { messages: [args[0]], stack: args[1], context: defaultContext } : splitContext(args, defaultContext);
   }
   const parsed = splitContext(args, defaultContext);
   if (parsed.messages.length <= 1) return parsed;

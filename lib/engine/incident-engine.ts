@@ -183,7 +183,10 @@ export class IncidentEngine {
     ) {
       const text = this.scrub(message);
       const context = params[0] as string | undefined;
-      scope.add(new LogRecord(level, Date.now(), text, context === undefined ? undefined : this.scrubContext(context)), messageRecordBytes(text));
+      scope.add(
+        new LogRecord(level, Date.now(), text, context === undefined ? undefined : this.scrubContext(context)),
+        messageRecordBytes(text),
+      );
       return;
     }
     for (const record of captureRecords(level, message, params, this.policy, Date.now())) {

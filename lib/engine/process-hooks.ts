@@ -21,7 +21,9 @@ export class ProcessHooks {
   install(): void {
     if (this.listeners.length > 0) return;
     if (this.options.flushOnCrash) {
-      this.listen('uncaughtExceptionMonitor', (error: unknown, origin: NodeJS.UncaughtExceptionOrigin) => this.handlers.onCrash(error, origin));
+      this.listen('uncaughtExceptionMonitor', (error: unknown, origin: NodeJS.UncaughtExceptionOrigin) =>
+        this.handlers.onCrash(error, origin),
+      );
     }
     // Only synchronous work runs at exit: pending async writes get flushed here.
     this.listen('exit', () => this.handlers.onExit());

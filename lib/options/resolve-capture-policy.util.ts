@@ -26,7 +26,14 @@ function resolveLimits(limits: unknown): CaptureLimits {
     const range = Object.prototype.hasOwnProperty.call(LIMIT_RANGES, name) ? LIMIT_RANGES[name as keyof CaptureLimits] : undefined;
     if (range === undefined) unknownOption(OWNER, `captureLimits.${name}`, Object.keys(LIMIT_RANGES));
     const [min, max] = range;
-    resolved[name as keyof CaptureLimits] = integerOption(OWNER, `captureLimits.${name}`, value, DEFAULT_CAPTURE_LIMITS[name as keyof CaptureLimits], min, max);
+    resolved[name as keyof CaptureLimits] = integerOption(
+      OWNER,
+      `captureLimits.${name}`,
+      value,
+      DEFAULT_CAPTURE_LIMITS[name as keyof CaptureLimits],
+      min,
+      max,
+    );
   }
   return Object.freeze(resolved);
 }
@@ -36,7 +43,10 @@ function resolveLimits(limits: unknown): CaptureLimits {
  * with the default key list unless `redact` is `false`. Throws with a message
  * naming the bad option.
  */
-export function resolveCapturePolicy(redact: RedactOptions | false | undefined, captureLimits: Partial<CaptureLimits> | undefined): CapturePolicy {
+export function resolveCapturePolicy(
+  redact: RedactOptions | false | undefined,
+  captureLimits: Partial<CaptureLimits> | undefined,
+): CapturePolicy {
   const limits = resolveLimits(captureLimits);
   if (redact === false) return { limits };
   return { limits, redactor: createRedactor(redact ?? {}) };

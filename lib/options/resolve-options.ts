@@ -15,7 +15,8 @@ const OWNER = 'IncidentLoggerModule';
 const LEVEL_LIST = `one of ${ALL_LOG_LEVELS.map((level) => `'${level}'`).join(', ')}`;
 
 function checkLevel(name: string, level: unknown): LogLevel {
-  if (typeof level !== 'string' || !Object.prototype.hasOwnProperty.call(LOG_LEVEL_VALUES, level)) invalidOption(OWNER, name, LEVEL_LIST, level);
+  if (typeof level !== 'string' || !Object.prototype.hasOwnProperty.call(LOG_LEVEL_VALUES, level))
+    invalidOption(OWNER, name, LEVEL_LIST, level);
   return level as LogLevel;
 }
 

@@ -89,7 +89,8 @@ function checkOptions(options: unknown): RedactOptions {
     invalidOption(OWNER, 'redact', 'an object or false', options);
   }
   for (const name of Object.keys(options)) {
-    if (name === 'paths') invalid('paths', 'absent: list property names in redact.keys (matched at any depth)', (options as { paths: unknown }).paths);
+    if (name === 'paths')
+      invalid('paths', 'absent: list property names in redact.keys (matched at any depth)', (options as { paths: unknown }).paths);
     if (!OPTION_NAMES.has(name)) unknownOption(OWNER, `redact.${name}`, OPTION_NAMES);
   }
   return options as RedactOptions;
@@ -143,8 +144,10 @@ function compileScrubber(keyRules: string[], lineRules: string[], defaultPattern
   // The leading \s* covers whitespace the separator group could give back.
   const notCensored = censor === '' ? '' : `(?!\\s*\\\\?["']?${escapeRegExp(censor)})`;
   const alternatives: string[] = [];
-  if (lineRules.length > 0) alternatives.push(`${keySeparator(lineRules, 'ls')}(?<lw>\\s*)${notCensored}(?<lv>${QUOTED_VALUE}|${LINE_VALUE})`);
-  if (keyRules.length > 0) alternatives.push(`${keySeparator(keyRules, 'ks')}(?<kw>\\s*)${notCensored}(?<kv>${QUOTED_VALUE}|${BARE_VALUE})`);
+  if (lineRules.length > 0)
+    alternatives.push(`${keySeparator(lineRules, 'ls')}(?<lw>\\s*)${notCensored}(?<lv>${QUOTED_VALUE}|${LINE_VALUE})`);
+  if (keyRules.length > 0)
+    alternatives.push(`${keySeparator(keyRules, 'ks')}(?<kw>\\s*)${notCensored}(?<kv>${QUOTED_VALUE}|${BARE_VALUE})`);
   if (defaultPatterns) {
     alternatives.push(
       `${WORD_START}(?<bp>${caseless('bearer')}\\s+)${notCensored}[A-Za-z0-9\\-._~+/]+=*`,
@@ -197,7 +200,12 @@ export function createRedactor(options: RedactOptions = {}): Redactor {
   const exact = new Set(rules.filter((rule) => !rule.includes('*')).map(normaliseKey));
   const wildcards = compileWildcards(rules);
   const lineRules = rules.filter((rule) => LINE_VALUE_KEYS.includes(rule));
-  const source = compileScrubber(rules.filter((rule) => !lineRules.includes(rule)), lineRules, !replaceDefaultPatterns, censor);
+  const source = compileScrubber(
+    rules.filter((rule) => !lineRules.includes(rule)),
+    lineRules,
+    !replaceDefaultPatterns,
+    censor,
+  );
   const builtIn = source === '' ? undefined : new RegExp(source, 'g');
 
   const replacement = (match: RegExpExecArray): string => {

@@ -91,7 +91,7 @@ function writeKey(state: WalkState, key: Key, first: boolean): void {
 
 function isSecret(state: WalkState, key: Key): boolean {
   if (state.redactor === undefined) return false;
-  return state.redactor.isSecretKey(typeof key === 'symbol' ? key.description ?? '' : key);
+  return state.redactor.isSecretKey(typeof key === 'symbol' ? (key.description ?? '') : key);
 }
 
 /**
@@ -257,7 +257,8 @@ function writeObject(value: object, depth: number, state: WalkState): Outcome {
     const length = value.length;
     return writeItems(state, arrayItems(value, length), length, depth);
   }
-  if (types.isMap(value)) return writeEntries(state, mapEntries(value as Map<unknown, unknown>), (value as Map<unknown, unknown>).size, depth);
+  if (types.isMap(value))
+    return writeEntries(state, mapEntries(value as Map<unknown, unknown>), (value as Map<unknown, unknown>).size, depth);
   if (types.isSet(value)) return writeItems(state, Set.prototype.values.call(value), (value as Set<unknown>).size, depth);
   const keys = ownKeys(value);
   return writeEntries(state, objectEntries(value, keys), keys.length, depth);

@@ -45,8 +45,8 @@ export function typeName(value: object): string {
   }
 }
 
-/** `[Function: name]`, as util.inspect prints it. */
-export function describeFunction(value: Function): string {
+/** `[Function: name]`, as util.inspect prints it (only `name` is read, guarded: it may be a throwing getter). */
+export function describeFunction(value: { readonly name: unknown }): string {
   try {
     const name = value.name;
     return `[Function: ${typeof name === 'string' && name !== '' ? name.slice(0, MAX_DESCRIPTION) : 'anonymous'}]`;

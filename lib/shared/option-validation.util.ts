@@ -47,10 +47,22 @@ export function invalidOption(owner: string, option: string, expected: string, v
 }
 
 /** A number option: `undefined` gives the default, anything else must be an integer in range. */
-export function integerOption(owner: string, option: string, value: unknown, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
+export function integerOption(
+  owner: string,
+  option: string,
+  value: unknown,
+  fallback: number,
+  min: number,
+  max = Number.MAX_SAFE_INTEGER,
+): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min || value > max) {
-    const range = max === Number.MAX_SAFE_INTEGER ? (min === 1 ? 'a positive integer' : `an integer of at least ${min}`) : `an integer from ${min} to ${max}`;
+    const range =
+      max === Number.MAX_SAFE_INTEGER
+        ? min === 1
+          ? 'a positive integer'
+          : `an integer of at least ${min}`
+        : `an integer from ${min} to ${max}`;
     invalidOption(owner, option, range, value);
   }
   return value;

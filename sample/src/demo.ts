@@ -30,7 +30,9 @@ async function main(): Promise<void> {
     return (write as (...args: unknown[]) => boolean)(chunk, ...rest);
   }) as typeof process.stdout.write;
 
-  say(`1. The orders service is up (${base}). Its boot lines went into the global buffer: ${globalBuffer.snapshot().length} records, nothing printed.`);
+  say(
+    `1. The orders service is up (${base}). Its boot lines went into the global buffer: ${globalBuffer.snapshot().length} records, nothing printed.`,
+  );
   say('2. Five requests, one at a time. Each logs about 10 debug lines; none fails, so nothing is printed:');
   for (let i = 1; i <= 5; i++) process.stdout.write(`   GET /orders/${i} -> ${await get(base, `/orders/${i}`)}\n`);
 
@@ -42,7 +44,9 @@ async function main(): Promise<void> {
   await app.close(); // flushes the file target
   const file = process.env.INCIDENT_LOG ?? 'incidents.log';
   const firstId = /^=== INCIDENT ([0-9a-f-]+)/m.exec(printed)?.[1];
-  const lines = readFileSync(file, 'utf8').split('\n').filter((line) => firstId && line.includes(firstId));
+  const lines = readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((line) => firstId && line.includes(firstId));
   say(`5. The same incidents are in ${file} as JSON lines. \`grep ${firstId} ${file}\` returns the whole first one:`);
   process.stdout.write(`${lines.join('\n')}\n`);
   if (incidents === 0 || incidents !== failed) {

@@ -46,13 +46,19 @@ Module({ imports: [IncidentLoggerModule.forRoot({ targets: [target] })], control
 
 async function main() {
   const adapter =
-    platform === 'fastify' ? new (load('@nestjs/platform-fastify').FastifyAdapter)() : new (load('@nestjs/platform-express').ExpressAdapter)();
+    platform === 'fastify'
+      ? new (load('@nestjs/platform-fastify').FastifyAdapter)()
+      : new (load('@nestjs/platform-express').ExpressAdapter)();
   const app = await NestFactory.create(AppModule, adapter, { bufferLogs: true });
   app.useLogger(app.get(IncidentLogger));
   await app.listen(0, '127.0.0.1');
   const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
   const statuses = [];
-  for (const [method, route, body] of [['GET', '/fail'], ['GET', '/throw'], ['POST', '/body', { id: 'b1', pad: 'x'.repeat(20000) }]]) {
+  for (const [method, route, body] of [
+    ['GET', '/fail'],
+    ['GET', '/throw'],
+    ['POST', '/body', { id: 'b1', pad: 'x'.repeat(20000) }],
+  ]) {
     const res = await fetch(url + route, {
       method,
       headers: body ? { 'content-type': 'application/json' } : {},

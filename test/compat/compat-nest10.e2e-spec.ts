@@ -55,9 +55,27 @@ describe('Nest 10 compatibility (packed package)', () => {
       incident.records.map((r) => [r.level, r.message, r.context]),
     ]);
     expect(summary).toEqual([
-      ['GET /fail', [['debug', 'before failing', 'Compat'], ['error', 'failed on purpose', 'Compat']]],
-      ['GET /throw', [['debug', 'before throwing', 'Compat'], ['error', 'unhandled on purpose', 'ExceptionsHandler']]],
-      ['POST /body', [['debug', 'body b1', 'Compat'], ['warn', 'warn b1', 'Compat']]],
+      [
+        'GET /fail',
+        [
+          ['debug', 'before failing', 'Compat'],
+          ['error', 'failed on purpose', 'Compat'],
+        ],
+      ],
+      [
+        'GET /throw',
+        [
+          ['debug', 'before throwing', 'Compat'],
+          ['error', 'unhandled on purpose', 'ExceptionsHandler'],
+        ],
+      ],
+      [
+        'POST /body',
+        [
+          ['debug', 'body b1', 'Compat'],
+          ['warn', 'warn b1', 'Compat'],
+        ],
+      ],
     ]);
     // Nest 10 passes the stack as a separate string argument: it must land in `stack`.
     expect(result.incidents[1].trigger?.stack).toMatch(/^Error: unhandled on purpose\n\s+at /);

@@ -24,7 +24,11 @@ function prepareCompat(name) {
   // bench smoke may be loading dist/ in another worker at the same time.
   const stage = fs.mkdtempSync(path.join(os.tmpdir(), 'incident-pack-'));
   try {
-    run(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', path.join(ROOT, 'tsconfig.build.json'), '--outDir', path.join(stage, 'dist')], ROOT);
+    run(
+      process.execPath,
+      [require.resolve('typescript/bin/tsc'), '-p', path.join(ROOT, 'tsconfig.build.json'), '--outDir', path.join(stage, 'dist')],
+      ROOT,
+    );
     for (const file of ['package.json', 'README.md']) fs.copyFileSync(path.join(ROOT, file), path.join(stage, file));
     const tarball = run(NPM, ['pack', '--silent', '--ignore-scripts'], stage).trim().split('\n').pop();
     const target = path.join(dir, 'node_modules', 'nestjs-incident-logger');

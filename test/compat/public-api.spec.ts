@@ -75,7 +75,9 @@ describe('public API of the built package', () => {
   beforeAll(() => {
     outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'incident-logger-api-'));
     const tsc = require.resolve('typescript/bin/tsc');
-    const build = spawnSync(process.execPath, [tsc, '-p', path.join(ROOT, 'tsconfig.build.json'), '--outDir', outDir], { encoding: 'utf8' });
+    const build = spawnSync(process.execPath, [tsc, '-p', path.join(ROOT, 'tsconfig.build.json'), '--outDir', outDir], {
+      encoding: 'utf8',
+    });
     if (build.status !== 0) throw new Error(`build failed:\n${build.stdout}${build.stderr}`);
     // The peers (Nest, rxjs) resolve from the repo's node_modules, as from an app's.
     fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(outDir, 'node_modules'), 'dir');
@@ -89,7 +91,9 @@ describe('public API of the built package', () => {
   });
 
   it('declares exactly these names (values and types)', () => {
-    expect(declarationReport(path.join(outDir, 'index.d.ts')).names).toEqual([...VALUE_EXPORTS, ...TYPE_EXPORTS].sort((a, b) => a.localeCompare(b)));
+    expect(declarationReport(path.join(outDir, 'index.d.ts')).names).toEqual(
+      [...VALUE_EXPORTS, ...TYPE_EXPORTS].sort((a, b) => a.localeCompare(b)),
+    );
   });
 
   it('IncidentLogger carries only the LoggerService methods, setLogLevels and isLevelEnabled', () => {
@@ -101,12 +105,23 @@ describe('public API of the built package', () => {
 
   it('IncidentBuffer carries only its handle methods', () => {
     const proto = (runtime.IncidentBuffer as { prototype: object }).prototype;
-    expect(Object.getOwnPropertyNames(proto).sort()).toEqual(['clear', 'constructor', 'dumpAll', 'flush', 'request', 'run', 'snapshot', 'stats'].sort());
+    expect(Object.getOwnPropertyNames(proto).sort()).toEqual(
+      ['clear', 'constructor', 'dumpAll', 'flush', 'request', 'run', 'snapshot', 'stats'].sort(),
+    );
   });
 
   it('ships no @internal member or test seam in the declarations', () => {
     const { report } = declarationReport(path.join(outDir, 'index.d.ts'));
-    for (const internal of ['createScope', 'flushScope', 'currentScope', 'globalScope', 'scrub(', 'internals', 'RotatingFileTargetInternals', 'IncidentEngine']) {
+    for (const internal of [
+      'createScope',
+      'flushScope',
+      'currentScope',
+      'globalScope',
+      'scrub(',
+      'internals',
+      'RotatingFileTargetInternals',
+      'IncidentEngine',
+    ]) {
       expect(report).not.toContain(internal);
     }
     const section = (name: string) => report.split(/^## /m).find((part) => part.startsWith(`${name}\n`)) ?? '';

@@ -86,7 +86,11 @@ describe.each(PLATFORMS)('module wiring on %s', (platform) => {
     expect(target.messages()).toEqual(['inside', 'failed']);
     expect(target.incidents[0].request?.url).toBe('/api/fail');
     // Nest logs route warnings through the logger: they would sit in the global buffer.
-    const boot = t.app.get(IncidentBuffer).snapshot().map((r) => r.message).join('\n');
+    const boot = t.app
+      .get(IncidentBuffer)
+      .snapshot()
+      .map((r) => r.message)
+      .join('\n');
     expect(boot).toContain('Mapped {/api/fail, GET} route');
     expect(boot).not.toMatch(/LegacyRouteConverter|Unsupported route path/);
   });
@@ -231,6 +235,8 @@ describe('forRootAsync and DI targets', () => {
   it('rejects bad options at startup with a clear message', async () => {
     @Module({ imports: [IncidentLoggerModule.forRoot({ bufferSize: 0 })] })
     class BadModule {}
-    await expect(startApp(BadModule, 'express', false)).rejects.toThrow('IncidentLoggerModule: bufferSize must be a positive integer; got 0 (number)');
+    await expect(startApp(BadModule, 'express', false)).rejects.toThrow(
+      'IncidentLoggerModule: bufferSize must be a positive integer; got 0 (number)',
+    );
   });
 });

@@ -4,7 +4,17 @@ import { MemoryTarget } from '../utils/memory.target';
 import { PLATFORMS, startApp, TestApp } from '../utils/test-app';
 
 const target = new MemoryTarget();
-const SECRETS = ['abc.def.ghi', 'hunter2', 'tok-secret-1', 'pg-secret', 'cookie-secret', 'key-secret', 'body-secret', 'url-secret-9', 'ctx-secret-7'];
+const SECRETS = [
+  'abc.def.ghi',
+  'hunter2',
+  'tok-secret-1',
+  'pg-secret',
+  'cookie-secret',
+  'key-secret',
+  'body-secret',
+  'url-secret-9',
+  'ctx-secret-7',
+];
 
 @Controller()
 class LoginController {
@@ -49,7 +59,9 @@ class AppModule {}
 
 /** What the target received, and what every built-in format would write. */
 function everything(): string {
-  return target.incidents.flatMap((incident) => [JSON.stringify(incident), formatIncident(incident, 'text'), formatIncident(incident, 'json')]).join('\n');
+  return target.incidents
+    .flatMap((incident) => [JSON.stringify(incident), formatIncident(incident, 'text'), formatIncident(incident, 'json')])
+    .join('\n');
 }
 
 describe.each(PLATFORMS)('redaction on %s (default options)', (platform) => {

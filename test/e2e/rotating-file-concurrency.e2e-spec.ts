@@ -41,7 +41,10 @@ function textIncidents(content: string): Map<string, string[]> {
     const request = /request=(req-\d+)/.exec(block.header)?.[1];
     if (!request) throw new Error(`no request id in ${block.header}`);
     if (found.has(request)) throw new Error(`${request} written twice`);
-    found.set(request, block.lines.map((line) => line.replace(/^\S+ +/, '').replace(/ q*$/, '')));
+    found.set(
+      request,
+      block.lines.map((line) => line.replace(/^\S+ +/, '').replace(/ q*$/, '')),
+    );
   }
   return found;
 }
@@ -52,7 +55,14 @@ function jsonIncidents(content: string): Map<string, string[]> {
   const finished = new Set<string>();
   let current: string | undefined;
   for (const line of content.trimEnd().split('\n')) {
-    const entry = JSON.parse(line) as { incident: string; requestId: string; type: string; level?: string; context?: string; message?: string };
+    const entry = JSON.parse(line) as {
+      incident: string;
+      requestId: string;
+      type: string;
+      level?: string;
+      context?: string;
+      message?: string;
+    };
     if (entry.incident !== current) {
       if (current) finished.add(current);
       if (finished.has(entry.incident)) throw new Error(`incident ${entry.incident} is split`);
@@ -75,7 +85,9 @@ describe.each(PLATFORMS)('RotatingFileTarget under %s with 300 simultaneous fail
       const app = await startApp(appModule(target), platform);
       try {
         const statuses = await Promise.all(
-          Array.from({ length: REQUESTS }, (_, n) => fetch(`${app.url}/fail/${n}`, { headers: { 'x-request-id': `req-${n}` } }).then((res) => res.status)),
+          Array.from({ length: REQUESTS }, (_, n) =>
+            fetch(`${app.url}/fail/${n}`, { headers: { 'x-request-id': `req-${n}` } }).then((res) => res.status),
+          ),
         );
         expect(statuses.every((status) => status === 500)).toBe(true);
       } finally {

@@ -100,7 +100,10 @@ describe('RotatingFileTarget faults', () => {
     await until(() => target.stats.written === 10, 'the retry writes once the path is fixed', RETRY_WAIT); // no flush(): by itself
     const blocks = parseTextBlocks(read());
     expect(blocks.slice(0, 10).map((block) => block.kind === 'incident' && block.id)).toEqual(incidents.slice(0, 10).map((i) => i.id));
-    expect(blocks[10]).toMatchObject({ kind: 'marker', line: expect.stringContaining('INCIDENTS LOST: 20 incidents not written (maxPendingBytes reached, ENOTDIR)') });
+    expect(blocks[10]).toMatchObject({
+      kind: 'marker',
+      line: expect.stringContaining('INCIDENTS LOST: 20 incidents not written (maxPendingBytes reached, ENOTDIR)'),
+    });
     expect(blocks).toHaveLength(11);
     expect(lines.filter((line) => line.includes('ENOTDIR') && line.includes('cannot'))).toHaveLength(1);
     expect(lines.filter((line) => line.includes('writing to') && line.includes('again'))).toHaveLength(1);

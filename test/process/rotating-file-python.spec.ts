@@ -22,7 +22,12 @@ function incidents(count: number, seed: number, maxBytes: number): Incident[] {
 }
 
 function files(dir: string): Map<string, Buffer> {
-  return new Map(fs.readdirSync(dir).sort().map((name) => [name, fs.readFileSync(path.join(dir, name))]));
+  return new Map(
+    fs
+      .readdirSync(dir)
+      .sort()
+      .map((name) => [name, fs.readFileSync(path.join(dir, name))]),
+  );
 }
 
 describe('RotatingFileTarget against CPython RotatingFileHandler', () => {
@@ -69,7 +74,8 @@ describe('RotatingFileTarget against CPython RotatingFileHandler', () => {
 
   function expectSame(actual: Map<string, Buffer>, expected: Map<string, Buffer>): void {
     expect([...actual.keys()]).toEqual([...expected.keys()]);
-    for (const [name, content] of expected) expect({ name, content: actual.get(name)?.toString('utf8') }).toEqual({ name, content: content.toString('utf8') });
+    for (const [name, content] of expected)
+      expect({ name, content: actual.get(name)?.toString('utf8') }).toEqual({ name, content: content.toString('utf8') });
   }
 
   it.each([0, 1])('agrees at the exact threshold (file + block = maxBytes + %d)', async (extra) => {

@@ -35,7 +35,11 @@ describe('sample demo (npm run demo), in a child process', () => {
       expect(body.match(/loading order \d+/g)).toEqual([`loading order ${id}`]);
     }
     // The file holds the same incidents, as JSON lines, with the same ids.
-    const lines = fs.readFileSync(file, 'utf8').trimEnd().split('\n').map((line) => JSON.parse(line));
+    const lines = fs
+      .readFileSync(file, 'utf8')
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line));
     const printedIds = blocks.map((block) => block.slice(0, block.indexOf(' ')));
     expect([...new Set(lines.map((line) => line.incident))]).toEqual(printedIds);
     expect(lines.filter((line) => line.type === 'record' && line.trigger).map((line) => line.message)).toEqual(

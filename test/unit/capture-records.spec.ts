@@ -42,7 +42,11 @@ describe('captureRecords: errors', () => {
   it('writes the cause chain into the stack and the data, and stops cyclic or endless chains', () => {
     const root = new Error('disk full');
     const record = one(new Error('save failed', { cause: new Error('write failed', { cause: root }) }));
-    expect(record.stack?.match(/^(Error: .*|Caused by: Error: .*)$/gm)).toEqual(['Error: save failed', 'Caused by: Error: write failed', 'Caused by: Error: disk full']);
+    expect(record.stack?.match(/^(Error: .*|Caused by: Error: .*)$/gm)).toEqual([
+      'Error: save failed',
+      'Caused by: Error: write failed',
+      'Caused by: Error: disk full',
+    ]);
     expect(record.data).toMatchObject({ cause: { message: 'write failed', cause: { message: 'disk full' } } });
 
     const a = new Error('a');
@@ -95,15 +99,30 @@ describe('captureRecords: hostile arguments never throw', () => {
     expect(one(fn.proxy).message).toMatch(/^\[lazy message threw: TypeError/);
 
     const error = new Error('x');
-    Object.defineProperty(error, 'stack', { get: () => { throw new Error('no stack'); } });
-    Object.defineProperty(error, 'message', { get: () => { throw new Error('no message'); } });
+    Object.defineProperty(error, 'stack', {
+      get: () => {
+        throw new Error('no stack');
+      },
+    });
+    Object.defineProperty(error, 'message', {
+      get: () => {
+        throw new Error('no message');
+      },
+    });
     const record = one(error);
     expect(record.message).toBe('[Thrown: Error: no message]');
     expect(typeof record.stack).toBe('string');
   });
 
   it('captures values whose conversion to text throws', () => {
-    const evil = { toString: () => { throw new Error('no text'); }, [Symbol.toPrimitive]: () => { throw new Error('no primitive'); } };
+    const evil = {
+      toString: () => {
+        throw new Error('no text');
+      },
+      [Symbol.toPrimitive]: () => {
+        throw new Error('no primitive');
+      },
+    };
     expect(one(evil).message).toBe('{"toString":"[Function: toString]","Symbol(Symbol.toPrimitive)":"[Function: [Symbol.toPrimitive]]"}');
     const error = new Error('x');
     (error as any).message = evil;
@@ -116,7 +135,11 @@ describe('captureRecords: hostile arguments never throw', () => {
     class OrdersService {}
     expect(one(() => 'computed lazily').message).toBe('computed lazily');
     expect(one(OrdersService).message).toBe('OrdersService');
-    expect(one(() => { throw new Error('lazy failure'); }).message).toBe('[lazy message threw: Error: lazy failure]');
+    expect(
+      one(() => {
+        throw new Error('lazy failure');
+      }).message,
+    ).toBe('[lazy message threw: Error: lazy failure]');
     const endless = (): unknown => endless;
     expect(one(endless).message).toBe('[Function: endless]');
   });

@@ -44,10 +44,32 @@ describe('ConsoleTarget', () => {
   });
 
   it('json format: a header line and one line per record, each with the incident and request ids', () => {
-    const lines = capture({ format: 'json' })[0].trimEnd().split('\n').map((line) => JSON.parse(line));
+    const lines = capture({ format: 'json' })[0]
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line));
     expect(lines).toEqual([
-      { incident: 'inc-1', requestId: 'req-9', type: 'incident', reason: 'level', scope: 'request', method: 'GET', url: '/orders/9', records: 2, dropped: 2 },
-      { incident: 'inc-1', requestId: 'req-9', type: 'record', seq: 1, level: 'debug', time: '2026-11-25T10:00:00.001Z', context: 'Pool', message: 'acquired #1' },
+      {
+        incident: 'inc-1',
+        requestId: 'req-9',
+        type: 'incident',
+        reason: 'level',
+        scope: 'request',
+        method: 'GET',
+        url: '/orders/9',
+        records: 2,
+        dropped: 2,
+      },
+      {
+        incident: 'inc-1',
+        requestId: 'req-9',
+        type: 'record',
+        seq: 1,
+        level: 'debug',
+        time: '2026-11-25T10:00:00.001Z',
+        context: 'Pool',
+        message: 'acquired #1',
+      },
       {
         incident: 'inc-1',
         requestId: 'req-9',

@@ -43,7 +43,10 @@ describe('IncidentLogger through the Nest Logger facade', () => {
     logger.warn('careful');
     logger.debug('b');
     logger.fatal('dead');
-    expect(target.incidents.map((i) => i.records.map((r) => r.message))).toEqual([['a', 'careful'], ['b', 'dead']]);
+    expect(target.incidents.map((i) => i.records.map((r) => r.message))).toEqual([
+      ['a', 'careful'],
+      ['b', 'dead'],
+    ]);
   });
 
   it('a second trigger carries only what came after the first', async () => {
@@ -163,9 +166,21 @@ describe('IncidentLogger through the Nest Logger facade', () => {
     try {
       await setup({
         targets: [
-          { write: () => { throw new Error('disk gone'); } },
-          { write: async () => { throw new Error('rejected'); } },
-          { write: (incident) => { seen.push(incident); } },
+          {
+            write: () => {
+              throw new Error('disk gone');
+            },
+          },
+          {
+            write: async () => {
+              throw new Error('rejected');
+            },
+          },
+          {
+            write: (incident) => {
+              seen.push(incident);
+            },
+          },
         ],
       });
       expect(() => {
@@ -248,7 +263,9 @@ describe('IncidentLogger through the Nest Logger facade', () => {
 
   it('calls flushSync after a fatal incident only', async () => {
     const calls: string[] = [];
-    await setup({ targets: [{ write: (i) => void calls.push(`write:${i.trigger?.level}`), flushSync: () => void calls.push('flushSync') }] });
+    await setup({
+      targets: [{ write: (i) => void calls.push(`write:${i.trigger?.level}`), flushSync: () => void calls.push('flushSync') }],
+    });
     logger.error('e');
     logger.fatal('f');
     expect(calls).toEqual(['write:error', 'write:fatal', 'flushSync']);
@@ -320,7 +337,11 @@ describe('IncidentBuffer.run() and promises', () => {
       });
       await expect(failing).rejects.toThrow('job failed');
       expect(ctx.buffer.stats().liveScopes).toBe(0);
-      expect(() => ctx.buffer.run(() => { throw new Error('sync failure'); })).toThrow('sync failure');
+      expect(() =>
+        ctx.buffer.run(() => {
+          throw new Error('sync failure');
+        }),
+      ).toThrow('sync failure');
       expect(ctx.buffer.stats().liveScopes).toBe(0);
     } finally {
       await ctx.close();

@@ -4,7 +4,8 @@ import { formatIncident, Incident, IncidentRecord } from '../../lib';
 
 /** The straightforward formatting the fast path must equal byte for byte. */
 function reference(incident: Incident): string {
-  const escape = (json: string) => json.replace(/[\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  const escape = (json: string) =>
+    json.replace(/[\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
   const requestId = incident.request?.id;
   const lines = [
     escape(
@@ -42,7 +43,23 @@ function reference(incident: Incident): string {
 }
 
 // Strings with the characters that need escaping: quotes, backslashes, controls, C1, separators, bidi, lone surrogates.
-const hostileChar = fc.constantFrom('"', '\\', '\n', '\r', '\u0000', '\u001b', '\u007f', '\u009b', '\u2028', '\u2029', '\u202e', '\ud800', '\udc00', 'é', '😀');
+const hostileChar = fc.constantFrom(
+  '"',
+  '\\',
+  '\n',
+  '\r',
+  '\u0000',
+  '\u001b',
+  '\u007f',
+  '\u009b',
+  '\u2028',
+  '\u2029',
+  '\u202e',
+  '\ud800',
+  '\udc00',
+  'é',
+  '😀',
+);
 const text = fc.array(fc.oneof(fc.string({ maxLength: 4 }), hostileChar), { maxLength: 12 }).map((parts) => parts.join(''));
 const level = fc.constantFrom<LogLevel>('verbose', 'debug', 'log', 'warn', 'error', 'fatal');
 const record: fc.Arbitrary<IncidentRecord> = fc.record(
@@ -80,7 +97,10 @@ describe('JSON lines formatting', () => {
 
   it('writes the right time for every record when timestamps change within an incident', () => {
     const records = [0, 0, 1, 86_400_000, 1].map((timestamp) => ({ level: 'debug' as const, timestamp, message: 'm' }));
-    const lines = formatIncident({ id: 'i', reason: 'manual', scope: 'global', records, dropped: 0 }, 'json').trimEnd().split('\n').slice(1);
+    const lines = formatIncident({ id: 'i', reason: 'manual', scope: 'global', records, dropped: 0 }, 'json')
+      .trimEnd()
+      .split('\n')
+      .slice(1);
     expect(lines.map((line) => JSON.parse(line).time)).toEqual([
       '1970-01-01T00:00:00.000Z',
       '1970-01-01T00:00:00.000Z',

@@ -38,21 +38,45 @@ describe('log injection: JSON lines', () => {
     const { message: _message, stack: _stack, ...forgedOnError } = forged;
     const error = Object.assign(new Error('real failure'), forgedOnError);
     const records = [...capture('debug', forged, 'RealCtx'), ...capture('error', error)];
-    const lines = formatIncident(incidentOf(records), 'json').trimEnd().split('\n').map((line) => JSON.parse(line));
+    const lines = formatIncident(incidentOf(records), 'json')
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line));
     expect(lines).toHaveLength(3);
     const [, debug, failure] = lines;
-    expect(debug).toMatchObject({ incident: 'inc-1', requestId: 'req-1', type: 'record', seq: 1, level: 'debug', time: '2026-01-02T03:04:05.000Z', context: 'RealCtx' });
+    expect(debug).toMatchObject({
+      incident: 'inc-1',
+      requestId: 'req-1',
+      type: 'record',
+      seq: 1,
+      level: 'debug',
+      time: '2026-01-02T03:04:05.000Z',
+      context: 'RealCtx',
+    });
     expect(JSON.parse(debug.message)).toEqual(forged); // the object is nested, as text
-    expect(failure).toMatchObject({ incident: 'inc-1', requestId: 'req-1', type: 'record', seq: 2, trigger: true, level: 'error', message: 'real failure' });
+    expect(failure).toMatchObject({
+      incident: 'inc-1',
+      requestId: 'req-1',
+      type: 'record',
+      seq: 2,
+      trigger: true,
+      level: 'error',
+      message: 'real failure',
+    });
     expect(failure.stack).toMatch(/^Error: real failure\n/);
     expect(failure.data).toEqual(forgedOnError);
-    for (const line of lines) expect(Object.keys(line).every((key) => !String(line[key]).startsWith('forged-') || key === 'message' || key === 'data')).toBe(true);
+    for (const line of lines)
+      expect(Object.keys(line).every((key) => !String(line[key]).startsWith('forged-') || key === 'message' || key === 'data')).toBe(true);
   });
 
   it('writes one well-formed JSON object per line whatever the text contains', () => {
     for (const text of NASTY) {
       const error = Object.assign(new Error(text), { [text]: text });
-      const records = [...capture('debug', text, text), ...capture('debug', { [text]: [text] }), ...capture('error', error, `Error: ${text}\n    at x (y.js:1:1)`, text)];
+      const records = [
+        ...capture('debug', text, text),
+        ...capture('debug', { [text]: [text] }),
+        ...capture('error', error, `Error: ${text}\n    at x (y.js:1:1)`, text),
+      ];
       const output = formatIncident(incidentOf(records), 'json');
       expect(output.endsWith('\n')).toBe(true);
       const lines = output.slice(0, -1).split('\n');

@@ -26,17 +26,41 @@ function everyOutput(records: LogRecord[]): string {
 
 describe('property: a planted secret never leaks', () => {
   const SECRET_KEYS = [
-    'authorization', 'password', 'passwd', 'pwd', 'secret', 'token', 'access_token', 'refresh_token', 'id_token', 'api_key', 'apikey',
-    'api-key', 'x-api-key', 'client_secret', 'private_key', 'session', 'credentials', 'cookie', 'set-cookie',
+    'authorization',
+    'password',
+    'passwd',
+    'pwd',
+    'secret',
+    'token',
+    'access_token',
+    'refresh_token',
+    'id_token',
+    'api_key',
+    'apikey',
+    'api-key',
+    'x-api-key',
+    'client_secret',
+    'private_key',
+    'session',
+    'credentials',
+    'cookie',
+    'set-cookie',
   ];
   // Letters absent from every fixed text of the output ("[REDACTED]", "INCIDENT", "ERROR", "DEBUG"…),
   // and filler is lower case: any 6 characters of the secret found in the output are a leak.
   const secretArb = fc.string({ unit: fc.constantFrom(...'BFGHJKLMNPQSUVWXYZ23456789'), minLength: 16, maxLength: 48 });
   const anyCase = (key: string) =>
-    fc.array(fc.boolean(), { minLength: key.length, maxLength: key.length }).map((upper) => [...key].map((c, i) => (upper[i] ? c.toUpperCase() : c)).join(''));
+    fc
+      .array(fc.boolean(), { minLength: key.length, maxLength: key.length })
+      .map((upper) => [...key].map((c, i) => (upper[i] ? c.toUpperCase() : c)).join(''));
   const secretKeyArb = fc.constantFrom(...SECRET_KEYS).chain(anyCase);
   const fillerKey = fc.string({ unit: fc.constantFrom(...'abcdefghijklmnopqrstuvwxyz_'), minLength: 1, maxLength: 8 });
-  const fillerValue = fc.oneof(fc.integer(), fc.boolean(), fc.constant(null), fc.string({ unit: fc.constantFrom(...'abcdefghij klm-/'), maxLength: 20 }));
+  const fillerValue = fc.oneof(
+    fc.integer(),
+    fc.boolean(),
+    fc.constant(null),
+    fc.string({ unit: fc.constantFrom(...'abcdefghij klm-/'), maxLength: 20 }),
+  );
   const step = fc.record({
     kind: fc.constantFrom('object', 'array', 'map', 'error'),
     key: fillerKey,
@@ -93,7 +117,8 @@ describe('property: a planted secret never leaks', () => {
           const records = captureRecords(level, asMessage ? value : 'state before the failure', params, policy, 0);
           const output = everyOutput(records);
           for (let i = 0; i + 6 <= secret.length; i++) {
-            if (output.includes(secret.slice(i, i + 6))) throw new Error(`leaked ${secret.slice(i, i + 6)} of ${secret} (${variant}):\n${output}`);
+            if (output.includes(secret.slice(i, i + 6)))
+              throw new Error(`leaked ${secret.slice(i, i + 6)} of ${secret} (${variant}):\n${output}`);
           }
         },
       ),
@@ -121,7 +146,13 @@ describe('property: toSafeJson on anything', () => {
     const containers: object[] = [];
     const visit = (node: unknown) => {
       if (typeof node !== 'object' || node === null || containers.includes(node)) return;
-      if (!Array.isArray(node) && !(node instanceof Map) && Object.getPrototypeOf(node) !== Object.prototype && Object.getPrototypeOf(node) !== null) return;
+      if (
+        !Array.isArray(node) &&
+        !(node instanceof Map) &&
+        Object.getPrototypeOf(node) !== Object.prototype &&
+        Object.getPrototypeOf(node) !== null
+      )
+        return;
       containers.push(node);
       for (const child of node instanceof Map ? node.values() : Object.values(node)) visit(child);
     };
@@ -143,25 +174,31 @@ describe('property: toSafeJson on anything', () => {
 
   it('returns bounded, valid JSON and leaves the value as it was', () => {
     fc.assert(
-      fc.property(anything, fc.boolean(), fc.nat(), fc.oneof(fc.constant(DEFAULT_CAPTURE_LIMITS), limitsArb), (raw, cyclic, pick, limits) => {
-        const value = cyclic ? withCycle(raw, pick) : raw;
-        let clone: unknown;
-        let clonable = true;
-        try {
-          clone = structuredClone(value);
-        } catch {
-          clonable = false;
-        }
-        const before = snapshot(value);
-        const out = toSafeJson(value, limits, redactor);
-        expect(typeof out).toBe('string');
-        expect(() => JSON.parse(out)).not.toThrow();
-        expect(out.length).toBeLessThanOrEqual(limits.maxJsonLength);
-        expect(snapshot(value)).toBe(before);
-        // structuredClone builds objects of Node's realm, not Jest's: compare without prototypes
-        // (the inspect snapshot above is the strict check).
-        if (clonable) deepEqual(value, clone);
-      }),
+      fc.property(
+        anything,
+        fc.boolean(),
+        fc.nat(),
+        fc.oneof(fc.constant(DEFAULT_CAPTURE_LIMITS), limitsArb),
+        (raw, cyclic, pick, limits) => {
+          const value = cyclic ? withCycle(raw, pick) : raw;
+          let clone: unknown;
+          let clonable = true;
+          try {
+            clone = structuredClone(value);
+          } catch {
+            clonable = false;
+          }
+          const before = snapshot(value);
+          const out = toSafeJson(value, limits, redactor);
+          expect(typeof out).toBe('string');
+          expect(() => JSON.parse(out)).not.toThrow();
+          expect(out.length).toBeLessThanOrEqual(limits.maxJsonLength);
+          expect(snapshot(value)).toBe(before);
+          // structuredClone builds objects of Node's realm, not Jest's: compare without prototypes
+          // (the inspect snapshot above is the strict check).
+          if (clonable) deepEqual(value, clone);
+        },
+      ),
     );
   });
 
@@ -176,30 +213,66 @@ describe('property: toSafeJson on anything', () => {
 
   it('captureRecords never throws and every record formats to parseable JSON lines', () => {
     fc.assert(
-      fc.property(fc.constantFrom('debug', 'error', 'fatal') as fc.Arbitrary<'debug' | 'error' | 'fatal'>, anything, fc.array(anything, { maxLength: 3 }), (level, message, params) => {
-        const records = captureRecords(level, message, params, policy, 0);
-        expect(records.length).toBeGreaterThan(0);
-        for (const record of records) {
-          expect(typeof record.message).toBe('string');
-          expect(record.message.length).toBeLessThanOrEqual(DEFAULT_CAPTURE_LIMITS.maxJsonLength);
-        }
-        for (const line of formatIncident(incidentOf(records, REQUEST), 'json').trimEnd().split('\n')) JSON.parse(line);
-      }),
+      fc.property(
+        fc.constantFrom('debug', 'error', 'fatal') as fc.Arbitrary<'debug' | 'error' | 'fatal'>,
+        anything,
+        fc.array(anything, { maxLength: 3 }),
+        (level, message, params) => {
+          const records = captureRecords(level, message, params, policy, 0);
+          expect(records.length).toBeGreaterThan(0);
+          for (const record of records) {
+            expect(typeof record.message).toBe('string');
+            expect(record.message.length).toBeLessThanOrEqual(DEFAULT_CAPTURE_LIMITS.maxJsonLength);
+          }
+          for (const line of formatIncident(incidentOf(records, REQUEST), 'json').trimEnd().split('\n')) JSON.parse(line);
+        },
+      ),
     );
   });
 });
 
 describe('property: scrubbing', () => {
   const fragments = fc.constantFrom(
-    'token', 'Password', 'cookie', 'x-api-key', 'Bearer', 'basic', 'eyJhbGciOiJI', 'eyJzdWIi', '=', ':', ': ', ' ', '"', "'", '\\"', '.', '://',
-    '@', '&', ';', ',', '\n', 'abc', 'dXNlcjpwYXNz', '[REDACTED]', '}', ']', '#', '-', '_',
+    'token',
+    'Password',
+    'cookie',
+    'x-api-key',
+    'Bearer',
+    'basic',
+    'eyJhbGciOiJI',
+    'eyJzdWIi',
+    '=',
+    ':',
+    ': ',
+    ' ',
+    '"',
+    "'",
+    '\\"',
+    '.',
+    '://',
+    '@',
+    '&',
+    ';',
+    ',',
+    '\n',
+    'abc',
+    'dXNlcjpwYXNz',
+    '[REDACTED]',
+    '}',
+    ']',
+    '#',
+    '-',
+    '_',
   );
   it('is idempotent, so scrubbing captured text again changes nothing', () => {
     fc.assert(
-      fc.property(fc.array(fragments, { maxLength: 30 }).map((parts) => parts.join('')), (text) => {
-        const once = redactor.scrub(text);
-        expect(redactor.scrub(once)).toBe(once);
-      }),
+      fc.property(
+        fc.array(fragments, { maxLength: 30 }).map((parts) => parts.join('')),
+        (text) => {
+          const once = redactor.scrub(text);
+          expect(redactor.scrub(once)).toBe(once);
+        },
+      ),
       { numRuns: 1000 },
     );
   });

@@ -14,13 +14,49 @@ const SECRET = 'S3cr3tV4lue';
 
 describe('redaction by key', () => {
   const secretKeys = [
-    'authorization', 'Authorization', 'AUTHORIZATION', 'proxy-authorization',
-    'cookie', 'Cookie', 'set-cookie', 'Set-Cookie', 'cookies',
-    'password', 'Password', 'newPassword', 'db_password', 'passwordHash', 'passwd', 'pwd', 'pass', 'passphrase',
-    'secret', 'client_secret', 'clientSecret', 'secretAccessKey',
-    'token', 'access_token', 'accessToken', 'refresh_token', 'id_token', 'x-auth-token', 'csrfToken',
-    'api_key', 'apiKey', 'api-key', 'apikey', 'x-api-key', 'X-API-KEY',
-    'private_key', 'privateKey', 'session', 'sessionId', 'session_id', 'credentials', 'credential', 'jwt',
+    'authorization',
+    'Authorization',
+    'AUTHORIZATION',
+    'proxy-authorization',
+    'cookie',
+    'Cookie',
+    'set-cookie',
+    'Set-Cookie',
+    'cookies',
+    'password',
+    'Password',
+    'newPassword',
+    'db_password',
+    'passwordHash',
+    'passwd',
+    'pwd',
+    'pass',
+    'passphrase',
+    'secret',
+    'client_secret',
+    'clientSecret',
+    'secretAccessKey',
+    'token',
+    'access_token',
+    'accessToken',
+    'refresh_token',
+    'id_token',
+    'x-auth-token',
+    'csrfToken',
+    'api_key',
+    'apiKey',
+    'api-key',
+    'apikey',
+    'x-api-key',
+    'X-API-KEY',
+    'private_key',
+    'privateKey',
+    'session',
+    'sessionId',
+    'session_id',
+    'credentials',
+    'credential',
+    'jwt',
   ];
   it.each(secretKeys)('redacts the value under %s', (key) => {
     expect(JSON.parse(json({ [key]: SECRET, id: 1 }))).toEqual({ [key]: '[REDACTED]', id: 1 });
@@ -51,7 +87,10 @@ describe('redaction by key', () => {
   });
 
   it('censors a whole subtree under a secret key', () => {
-    expect(JSON.parse(json({ credentials: { user: 'bob', pass: SECRET }, user: 'bob' }))).toEqual({ credentials: '[REDACTED]', user: 'bob' });
+    expect(JSON.parse(json({ credentials: { user: 'bob', pass: SECRET }, user: 'bob' }))).toEqual({
+      credentials: '[REDACTED]',
+      user: 'bob',
+    });
   });
 
   it('scrubs keys that are themselves secrets', () => {
@@ -83,7 +122,14 @@ describe('redaction inside strings', () => {
   });
 
   it('leaves ordinary messages alone (and returns the same string)', () => {
-    for (const text of ['loading order 107', 'retry=3 status: 200', 'token bucket refilled', 'maxTokens: 2048', 'basic auth is disabled', 'https://example.com/a@b']) {
+    for (const text of [
+      'loading order 107',
+      'retry=3 status: 200',
+      'token bucket refilled',
+      'maxTokens: 2048',
+      'basic auth is disabled',
+      'https://example.com/a@b',
+    ]) {
       expect(redactor.scrub(text)).toBe(text);
     }
   });
@@ -108,7 +154,10 @@ describe('redaction inside strings', () => {
       for (let i = 0; i + 4 <= SECRET.length; i++) expect(message).not.toContain(SECRET.slice(i, i + 4));
     }
     // A pattern that needs the whole value (here a card number) still sees it across the cut.
-    const cards: CapturePolicy = { limits: DEFAULT_CAPTURE_LIMITS, redactor: createRedactor({ patterns: [/\b\d{4}-\d{4}-\d{4}-\d{4}\b/] }) };
+    const cards: CapturePolicy = {
+      limits: DEFAULT_CAPTURE_LIMITS,
+      redactor: createRedactor({ patterns: [/\b\d{4}-\d{4}-\d{4}-\d{4}\b/] }),
+    };
     const text = `${'x'.repeat(max - 9)} 4111-2222-3333-4444 ${'y'.repeat(100)}`;
     const message = captureRecords('debug', text, [], cards, 0)[0].message;
     expect(message).toContain('x [REDACTE');
@@ -119,7 +168,11 @@ describe('redaction inside strings', () => {
 describe('redaction options', () => {
   it('adds keys to the defaults, case- and separator-insensitively, with * wildcards', () => {
     const custom = createRedactor({ keys: ['ssn', 'x-tenant-*', 'cardNumber'] });
-    expect(JSON.parse(toSafeJson({ SSN: 1, 'X-Tenant-Key': 2, card_number: 3, 'CARD-NUMBER': 4, password: 5, other: 6 }, DEFAULT_CAPTURE_LIMITS, custom))).toEqual({
+    expect(
+      JSON.parse(
+        toSafeJson({ SSN: 1, 'X-Tenant-Key': 2, card_number: 3, 'CARD-NUMBER': 4, password: 5, other: 6 }, DEFAULT_CAPTURE_LIMITS, custom),
+      ),
+    ).toEqual({
       SSN: '[REDACTED]',
       'X-Tenant-Key': '[REDACTED]',
       card_number: '[REDACTED]',
@@ -152,7 +205,10 @@ describe('redaction options', () => {
     expect(defaults.capture.redactor?.scrub(`token=${SECRET}`)).toBe('token=[REDACTED]');
     expect(resolveOptions({ redact: false }).capture.redactor).toBeUndefined();
     expect(resolveOptions({ redact: { keys: ['ssn'] } }).capture.redactor?.isSecretKey('SSN')).toBe(true);
-    expect(resolveOptions({ captureLimits: { maxDepth: 3, maxStringLength: undefined } }).capture.limits).toEqual({ ...DEFAULT_CAPTURE_LIMITS, maxDepth: 3 });
+    expect(resolveOptions({ captureLimits: { maxDepth: 3, maxStringLength: undefined } }).capture.limits).toEqual({
+      ...DEFAULT_CAPTURE_LIMITS,
+      maxDepth: 3,
+    });
     expect(DEFAULT_REDACT_KEYS).toContain('*authorization');
   });
 
@@ -167,24 +223,68 @@ describe('redaction options', () => {
     ['__proto__', { redact: { keys: ['__proto__'] } }, /redact\.keys\[0\] must be a data property name .*; got "__proto__" \(string\)$/],
     ['constructor', { redact: { keys: ['constructor'] } }, /must be a data property name .*; got "constructor" \(string\)$/],
     ['prototype', { redact: { keys: ['prototype'] } }, /must be a data property name .*; got "prototype" \(string\)$/],
-    ['a path', { redact: { keys: ['headers["x-api-key"]'] } }, /must be a property name matched at any depth, not a path; got "headers\[\\"x-api-key\\"\]" \(string\)$/],
-    ['pino paths', { redact: { paths: ['req.headers.authorization'] } }, /redact\.paths must be absent: list property names in redact\.keys .*; got \["req\.headers\.authorization"\] \(array\)$/],
-    ['an unknown option', { redact: { key: ['a'] } }, /redact\.key is not an option; expected one of keys, replaceDefaultKeys, patterns, replaceDefaultPatterns, censor$/],
+    [
+      'a path',
+      { redact: { keys: ['headers["x-api-key"]'] } },
+      /must be a property name matched at any depth, not a path; got "headers\[\\"x-api-key\\"\]" \(string\)$/,
+    ],
+    [
+      'pino paths',
+      { redact: { paths: ['req.headers.authorization'] } },
+      /redact\.paths must be absent: list property names in redact\.keys .*; got \["req\.headers\.authorization"\] \(array\)$/,
+    ],
+    [
+      'an unknown option',
+      { redact: { key: ['a'] } },
+      /redact\.key is not an option; expected one of keys, replaceDefaultKeys, patterns, replaceDefaultPatterns, censor$/,
+    ],
     ['a non-RegExp pattern', { redact: { patterns: ['secret'] } }, /redact\.patterns\[0\] must be a RegExp; got "secret" \(string\)$/],
-    ['a pattern matching the empty string', { redact: { patterns: [/x*/] } }, /redact\.patterns\[0\] must be a RegExp that never matches the empty string; got \/x\*\/ \(RegExp\)$/],
+    [
+      'a pattern matching the empty string',
+      { redact: { patterns: [/x*/] } },
+      /redact\.patterns\[0\] must be a RegExp that never matches the empty string; got \/x\*\/ \(RegExp\)$/,
+    ],
     ['a lookahead-only pattern', { redact: { patterns: [/(?=a)/] } }, /never matches the empty string; got \/\(\?=a\)\/ \(RegExp\)$/],
     ['a non-string censor', { redact: { censor: null } }, /redact\.censor must be a string; got null \(null\)$/],
     ['a huge censor', { redact: { censor: 'x'.repeat(101) } }, /redact\.censor must be a string of at most 100 characters; got "x{100,}/],
-    ['a non-boolean flag', { redact: { replaceDefaultKeys: 'yes' } }, /redact\.replaceDefaultKeys must be a boolean; got "yes" \(string\)$/],
+    [
+      'a non-boolean flag',
+      { redact: { replaceDefaultKeys: 'yes' } },
+      /redact\.replaceDefaultKeys must be a boolean; got "yes" \(string\)$/,
+    ],
     ['captureLimits not an object', { captureLimits: 5 }, /captureLimits must be an object; got 5 \(number\)$/],
-    ['a negative limit', { captureLimits: { maxDepth: -1 } }, /captureLimits\.maxDepth must be an integer from 1 to 100; got -1 \(number\)$/],
+    [
+      'a negative limit',
+      { captureLimits: { maxDepth: -1 } },
+      /captureLimits\.maxDepth must be an integer from 1 to 100; got -1 \(number\)$/,
+    ],
     ['a NaN limit', { captureLimits: { maxNodes: NaN } }, /captureLimits\.maxNodes must be a positive integer; got NaN \(number\)$/],
-    ['a fractional limit', { captureLimits: { maxBreadth: 1.5 } }, /captureLimits\.maxBreadth must be a positive integer; got 1\.5 \(number\)$/],
-    ['a depth that would exhaust the stack', { captureLimits: { maxDepth: 100000 } }, /maxDepth must be an integer from 1 to 100; got 100000 \(number\)$/],
-    ['a tiny maxJsonLength', { captureLimits: { maxJsonLength: 10 } }, /maxJsonLength must be an integer of at least 256; got 10 \(number\)$/],
-    ['an unknown limit', { captureLimits: { maxDepht: 3 } }, /captureLimits\.maxDepht is not an option; expected one of maxStringLength, maxDepth/],
+    [
+      'a fractional limit',
+      { captureLimits: { maxBreadth: 1.5 } },
+      /captureLimits\.maxBreadth must be a positive integer; got 1\.5 \(number\)$/,
+    ],
+    [
+      'a depth that would exhaust the stack',
+      { captureLimits: { maxDepth: 100000 } },
+      /maxDepth must be an integer from 1 to 100; got 100000 \(number\)$/,
+    ],
+    [
+      'a tiny maxJsonLength',
+      { captureLimits: { maxJsonLength: 10 } },
+      /maxJsonLength must be an integer of at least 256; got 10 \(number\)$/,
+    ],
+    [
+      'an unknown limit',
+      { captureLimits: { maxDepht: 3 } },
+      /captureLimits\.maxDepht is not an option; expected one of maxStringLength, maxDepth/,
+    ],
     ['a numeric string', { bufferSize: '5' }, /^IncidentLoggerModule: bufferSize must be a positive integer; got "5" \(string\)$/],
-    ['a level that is not one', { flushLevel: 'warning' }, /flushLevel must be one of 'verbose', 'debug', 'log', 'warn', 'error', 'fatal'; got "warning" \(string\)$/],
+    [
+      'a level that is not one',
+      { flushLevel: 'warning' },
+      /flushLevel must be one of 'verbose', 'debug', 'log', 'warn', 'error', 'fatal'; got "warning" \(string\)$/,
+    ],
     ['an inherited name as a level', { logLevels: ['toString'] }, /logLevels\[0\] must be one of .*; got "toString" \(string\)$/],
     ['a non-boolean switch', { flushOnCrash: 'no' }, /flushOnCrash must be a boolean; got "no" \(string\)$/],
   ];

@@ -61,7 +61,10 @@ describe('RotatingFileTarget writer paths', () => {
   let dir: string;
   let filename: string;
   const targets: RotatingFileTarget[] = [];
-  const create = (options: Partial<ConstructorParameters<typeof RotatingFileTarget>[0]>, internals: { fs: RecordingFs; reporter?: ReturnType<typeof captureReporter>['reporter'] }) => {
+  const create = (
+    options: Partial<ConstructorParameters<typeof RotatingFileTarget>[0]>,
+    internals: { fs: RecordingFs; reporter?: ReturnType<typeof captureReporter>['reporter'] },
+  ) => {
     const target = new RotatingFileTarget({ filename, ...options }, { reporter: captureReporter().reporter, ...internals });
     targets.push(target);
     return target;
@@ -135,7 +138,15 @@ describe('RotatingFileTarget writer paths', () => {
 
     expect(read()).toBe(incidents.map(text).join(''));
     expect(recording.asyncWrites).toBe(3); // the short one, the failed one, then all five in one batch
-    expect(target.stats).toMatchObject({ written: 5, dropped: 0, markers: 0, faults: 1, fault: undefined, pendingIncidents: 0, pendingBytes: 0 });
+    expect(target.stats).toMatchObject({
+      written: 5,
+      dropped: 0,
+      markers: 0,
+      faults: 1,
+      fault: undefined,
+      pendingIncidents: 0,
+      pendingBytes: 0,
+    });
     expect(lines.filter((line) => /cannot write .*incidents\.log: Error: ENOSPC/.test(line))).toHaveLength(1);
   });
 

@@ -221,7 +221,11 @@ describe('RotatingFileTarget', () => {
       target.write(a);
       target.write(b);
       await target.flush();
-      const lines = fs.readFileSync(filename, 'utf8').trimEnd().split('\n').map((line) => JSON.parse(line));
+      const lines = fs
+        .readFileSync(filename, 'utf8')
+        .trimEnd()
+        .split('\n')
+        .map((line) => JSON.parse(line));
       expect(lines.map((line) => [line.incident, line.requestId, line.type])).toEqual([
         [a.id, 'req-a', 'incident'],
         [a.id, 'req-a', 'record'],
@@ -289,8 +293,14 @@ describe('RotatingFileTarget', () => {
       expect(blocks.slice(0, 10).map((block) => block.kind === 'incident' && block.id)).toEqual(incidents.slice(0, 10).map((i) => i.id));
       // One marker per gap: 40 dropped in the first tick (written with the first batch), 5 later.
       expect(blocks).toHaveLength(12);
-      expect(blocks[10]).toMatchObject({ kind: 'marker', line: expect.stringMatching(/^=== INCIDENTS LOST: 40 incidents not written \(maxPendingBytes reached\) from \S+ to \S+ ===$/) });
-      expect(blocks[11]).toMatchObject({ kind: 'marker', line: expect.stringMatching(/^=== INCIDENTS LOST: 5 incidents not written \(maxPendingBytes reached\) from \S+ to \S+ ===$/) });
+      expect(blocks[10]).toMatchObject({
+        kind: 'marker',
+        line: expect.stringMatching(/^=== INCIDENTS LOST: 40 incidents not written \(maxPendingBytes reached\) from \S+ to \S+ ===$/),
+      });
+      expect(blocks[11]).toMatchObject({
+        kind: 'marker',
+        line: expect.stringMatching(/^=== INCIDENTS LOST: 5 incidents not written \(maxPendingBytes reached\) from \S+ to \S+ ===$/),
+      });
       expect(target.stats).toMatchObject({ written: 10, dropped: 45, markers: 2, pendingIncidents: 0 });
     });
 

@@ -40,9 +40,20 @@ describe('toSafeJson: hostile values never throw', () => {
       get bad(): never {
         throw new Error('getter exploded');
       },
-      badJson: { toJSON: () => { throw new RangeError('toJSON exploded'); } },
+      badJson: {
+        toJSON: () => {
+          throw new RangeError('toJSON exploded');
+        },
+      },
       revoked: revokedProxy(),
-      trap: new Proxy({}, { ownKeys: () => { throw new Error('ownKeys trap'); } }),
+      trap: new Proxy(
+        {},
+        {
+          ownKeys: () => {
+            throw new Error('ownKeys trap');
+          },
+        },
+      ),
       after: 2,
     };
     expect(parse(value)).toEqual({
@@ -57,8 +68,16 @@ describe('toSafeJson: hostile values never throw', () => {
   });
 
   it('calls toJSON like JSON.stringify (and does not loop when it returns the object itself)', () => {
-    const selfJson = { a: 1, toJSON() { return this; } };
-    expect(parse({ url: new URL('https://example.com/x'), selfJson })).toEqual({ url: 'https://example.com/x', selfJson: { a: 1, toJSON: '[Function: toJSON]' } });
+    const selfJson = {
+      a: 1,
+      toJSON() {
+        return this;
+      },
+    };
+    expect(parse({ url: new URL('https://example.com/x'), selfJson })).toEqual({
+      url: 'https://example.com/x',
+      selfJson: { a: 1, toJSON: '[Function: toJSON]' },
+    });
   });
 
   it('writes BigInt, Symbols (values and enumerable keys), functions, NaN/Infinity and -0 as valid JSON', () => {
@@ -82,7 +101,12 @@ describe('toSafeJson: hostile values never throw', () => {
 
   it('writes Maps (any key type), Sets, Dates, RegExps and web containers', () => {
     const value = {
-      map: new Map<unknown, unknown>([['a', 1], [2, 'two'], [{ o: 1 }, 'object key'], [null, 'null key']]),
+      map: new Map<unknown, unknown>([
+        ['a', 1],
+        [2, 'two'],
+        [{ o: 1 }, 'object key'],
+        [null, 'null key'],
+      ]),
       set: new Set([1, 'x', { y: 2 }]),
       dates: [new Date(0), new Date(Number.NaN)],
       re: /a+b/gi,
@@ -105,7 +129,14 @@ describe('toSafeJson: hostile values never throw', () => {
 
   it('summarises binary data by size, never copying it', () => {
     const big = Buffer.alloc(100 * 1024 * 1024, 1);
-    const out = json({ big, u8: new Uint8Array(3), f64: new Float64Array(2), view: new DataView(new ArrayBuffer(4)), ab: new ArrayBuffer(5), sab: new SharedArrayBuffer(6) });
+    const out = json({
+      big,
+      u8: new Uint8Array(3),
+      f64: new Float64Array(2),
+      view: new DataView(new ArrayBuffer(4)),
+      ab: new ArrayBuffer(5),
+      sab: new SharedArrayBuffer(6),
+    });
     expect(JSON.parse(out)).toEqual({
       big: '[Buffer: 104857600 bytes]',
       u8: '[Uint8Array: 3 bytes]',
@@ -148,8 +179,18 @@ describe('toSafeJson: hostile values never throw', () => {
 
   it('captures an Error whose fields throw', () => {
     const error = new Error('x');
-    Object.defineProperty(error, 'message', { get: () => { throw new Error('no message'); }, enumerable: false });
-    Object.defineProperty(error, 'cause', { get: () => { throw new Error('no cause'); }, enumerable: false });
+    Object.defineProperty(error, 'message', {
+      get: () => {
+        throw new Error('no message');
+      },
+      enumerable: false,
+    });
+    Object.defineProperty(error, 'cause', {
+      get: () => {
+        throw new Error('no cause');
+      },
+      enumerable: false,
+    });
     expect(parse(error)).toMatchObject({ name: 'Error', message: '[Thrown: Error: no message]', cause: '[Thrown: Error: no cause]' });
   });
 
@@ -188,7 +229,18 @@ describe('toSafeJson: hostile values never throw', () => {
   });
 
   it('is deterministic and equals JSON.stringify for plain JSON data within the limits', () => {
-    const make = () => ({ id: 7, name: 'order', items: [{ sku: 'a', qty: 1 }, { sku: 'b', qty: 2.5 }], ok: true, none: null, '10': 'int key', nested: { deeper: ['x'] } });
+    const make = () => ({
+      id: 7,
+      name: 'order',
+      items: [
+        { sku: 'a', qty: 1 },
+        { sku: 'b', qty: 2.5 },
+      ],
+      ok: true,
+      none: null,
+      '10': 'int key',
+      nested: { deeper: ['x'] },
+    });
     expect(json(make())).toBe(json(make()));
     expect(json(make())).toBe(JSON.stringify(make()));
     expect(json('a "quoted"\nline')).toBe(JSON.stringify('a "quoted"\nline'));

@@ -159,6 +159,9 @@ export class CurrentLogFile {
   }
 
   private reportSyncFailure(error: unknown): void {
-    this.reporter.report(`rotating-file:${this.options.filename}:fsync`, `RotatingFileTarget: fdatasync of ${this.options.filename} failed: ${describeFailure(error)}`);
+    this.reporter.report(
+      `rotating-file:${this.options.filename}:fsync`,
+      `RotatingFileTarget: fdatasync of ${this.options.filename} failed: ${describeFailure(error)}`,
+    );
   }
 }

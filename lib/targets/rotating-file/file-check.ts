@@ -18,7 +18,13 @@ export type FileCheckVerdict =
   | { kind: 'resized'; size: number };
 
 /** `fstat` of the descriptor and `lstat` (or `stat`) of the path, in parallel, off the event loop. */
-export function checkFileAsync(fs: RotatingFileSystem, file: LogFile, path: string, follow: boolean, done: (check: FileCheck) => void): void {
+export function checkFileAsync(
+  fs: RotatingFileSystem,
+  file: LogFile,
+  path: string,
+  follow: boolean,
+  done: (check: FileCheck) => void,
+): void {
   const check: FileCheck = {};
   let remaining = 2;
   const settle = (): void => {
@@ -69,6 +75,7 @@ export function judgeFileCheck(file: LogFile, check: FileCheck): FileCheckVerdic
   const code = check.pathError?.code;
   if (code === 'ENOENT' || code === 'ENOTDIR') return { kind: 'replaced' };
   if (check.pathStats && (check.pathStats.ino !== file.ino || check.pathStats.dev !== file.dev)) return { kind: 'replaced' };
-  if (check.fileStats && file.regular && Number(check.fileStats.size) !== file.size) return { kind: 'resized', size: Number(check.fileStats.size) };
+  if (check.fileStats && file.regular && Number(check.fileStats.size) !== file.size)
+    return { kind: 'resized', size: Number(check.fileStats.size) };
   return { kind: 'same' };
 }

@@ -35,7 +35,6 @@ interface InflightWrite extends Batch {
  */
 type Phase = 'idle' | 'scheduled' | 'checking' | 'writing' | 'waiting';
 
-
 /**
  * The write machinery of `RotatingFileTarget`: a queue of whole incident
  * blocks, written by one asynchronous pass at a time (stat check, rotation
@@ -126,7 +125,7 @@ export class IncidentFileWriter {
     }
     this.log.synchronous = true;
     this.epoch++;
-    let done = false;
+    let done: boolean;
     try {
       done = this.settleInflightSync() && this.writeQueueSync();
     } finally {
@@ -287,7 +286,8 @@ export class IncidentFileWriter {
   private writeQueueSync(): boolean {
     while (this.queue.length > 0) {
       const opened = this.log.open();
-      if (!opened || !this.log.applyCheck(opened, checkFileSync(this.fs, opened, this.options.filename, this.options.allowSymlink))) return false;
+      if (!opened || !this.log.applyCheck(opened, checkFileSync(this.fs, opened, this.options.filename, this.options.allowSymlink)))
+        return false;
       const batch = this.buildBatch();
       if (!batch) return false;
       const outcome = writeAllSync(this.fs, batch.file.fd, batch.buffer, batch.file.regular ? batch.position : null);

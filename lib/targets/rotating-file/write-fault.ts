@@ -33,7 +33,10 @@ export class WriteFault {
   /** Ends the episode; false when there was none. */
   leave(): boolean {
     if (this.current === undefined) return false;
-    this.reporter.report(`rotating-file:${this.filename}:recovered`, `RotatingFileTarget: writing to ${this.filename} again (after ${this.current})`);
+    this.reporter.report(
+      `rotating-file:${this.filename}:recovered`,
+      `RotatingFileTarget: writing to ${this.filename} again (after ${this.current})`,
+    );
     this.current = undefined;
     return true;
   }
