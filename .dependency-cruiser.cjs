@@ -18,6 +18,22 @@ module.exports = {
       to: { path: '^(test|bench)/' },
     },
     {
+      name: 'glue-on-top',
+      severity: 'error',
+      comment:
+        'The Nest glue (module, services, middleware, lifecycle) sits at the top of lib/ and calls down into the ' +
+        'folders; nothing in a folder reaches back up to it (data flows one way).',
+      from: { path: '^lib/[^/]+/' },
+      to: { path: '^lib/[^/]+[.]ts$' },
+    },
+    {
+      name: 'engines-without-nest',
+      severity: 'error',
+      comment: 'Below the glue, Nest is used for its types only (LogLevel, Type): the engines run without it.',
+      from: { path: '^lib/(capture|engine|format|interfaces|options|redact|scope|serialize|shared|targets)/' },
+      to: { path: '^@nestjs/|node_modules/@nestjs/', dependencyTypesNot: ['type-only'] },
+    },
+    {
       name: 'not-to-unresolvable',
       severity: 'error',
       comment: 'An import that resolves to nothing (a file moved without its importers) is an error, not an external.',
