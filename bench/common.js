@@ -45,6 +45,7 @@ const RESULTS_DIR = path.join(__dirname, 'results');
  * @property {number} totalMemMB
  * @property {Record<string, string>} versions  peers and tools, from node_modules
  * @property {{ name: string, version: string, commit: string, entry: string }} library
+ * @property {number} [loadAvg1]  1-minute load average when the file was saved (how busy the machine was)
  */
 
 /**
@@ -297,6 +298,7 @@ function environment() {
       commit: gitCommit(),
       entry: path.relative(ROOT, libraryEntry()) || '.',
     },
+    loadAvg1: Math.round(os.loadavg()[0] * 100) / 100,
   };
 }
 

@@ -44,12 +44,15 @@ function buildDoc(run, runFile) {
   if (run.smoke) throw new Error(`${runFile} is a smoke run: its numbers mean nothing`);
   const missing = Object.keys(PARTS).filter((name) => !run.parts.some((p) => p.part === name));
   if (missing.length > 0) throw new Error(`${runFile} is not a full run (missing: ${missing.join(', ')})`);
-  /** @type {PartReport[]} */
-  const reports = Object.keys(PARTS).map((name) => {
+  /** @type {Array<{ name: string, saved: { environment: Environment } }>} */
+  const parts = Object.keys(PARTS).map((name) => {
     const entry = run.parts.find((p) => p.part === name);
     if (!entry) throw new Error(`no ${name} results in ${runFile}`);
-    return PARTS[name]().render(loadResults(entry.file));
+    return { name, saved: loadResults(entry.file) };
   });
+  /** @type {PartReport[]} */
+  const reports = parts.map(({ name, saved }) => PARTS[name]().render(saved));
+  const load = parts.map(({ name, saved }) => `${name} ${fmt(saved.environment.loadAvg1, 2)}`).join(', ');
   const env = run.environment;
   const v = env.versions;
   const goals = reports.flatMap((r) => r.targets).filter((t) => t.met !== undefined);
@@ -72,6 +75,7 @@ function buildDoc(run, runFile) {
       ],
       ['load generator', `autocannon ${v.autocannon}, 127.0.0.1 only`],
       ['duration', `${duration(run.wallSeconds ?? run.seconds)} for the whole run`],
+      ['machine load', `1-minute load average as each part ended: ${load} (the benchmark itself keeps about 1 core busy)`],
     ],
   );
 

@@ -42,6 +42,9 @@ async function main(argv) {
   if (!flags.has('--no-build')) ensureBuilt({ force: flags.has('--build') });
 
   const env = environment();
+  if (!smoke && (env.loadAvg1 ?? 0) > env.cpus / 2) {
+    progress(`the machine is busy (load average ${env.loadAvg1} on ${env.cpus} CPUs): figures will be noisy, the page records the load`);
+  }
   const started = Date.now();
   process.stdout.write(
     `# nestjs-incident-logger benchmark${smoke ? ' (SMOKE: tiny rounds, numbers are not meaningful)' : ''}\n\n` +
