@@ -17,7 +17,6 @@ import { until } from '../utils/until';
 
 const text = (incident: Incident) => formatIncident(incident, 'text');
 
-/** Waits for the target's own asynchronous work (no timing assumption: polls a condition). */
 /** Python's rotation decision and renames, in bytes: index 0 is the current file. */
 function expectedChain(blocks: string[], maxBytes: number, backupCount: number, initial: string[] = ['']): string[] {
   let files = [...initial];
