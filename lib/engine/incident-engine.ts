@@ -15,6 +15,7 @@ import { LOG_LEVEL_VALUES } from '../shared/log-levels';
 import { DELIVERY_SCOPE, IncidentDispatcher } from './incident-dispatcher';
 import { enabledLevelTable } from './level-table.util';
 import { ProcessHooks } from './process-hooks';
+import { NOT_INSTALLED_WARNING, startupNotice } from './startup-notice';
 
 const FATAL = LOG_LEVEL_VALUES.fatal;
 const MAX_CACHED_CONTEXTS = 512;
@@ -130,6 +131,21 @@ export class IncidentEngine {
   /** Redacts text that leaves the capture path (request URLs, stderr reports). */
   scrub(text: string): string {
     return this.policy.redactor ? this.policy.redactor.scrub(text) : text;
+  }
+
+  /** Whether the startup line (and the not-installed warning) are wanted. */
+  get startupNotice(): boolean {
+    return this.options.startupNotice;
+  }
+
+  /** Writes the startup line to stderr (never through a logger). */
+  announce(): void {
+    this.dispatcher.reporter.report('startup', startupNotice(this.options, this.enabled));
+  }
+
+  /** Nest's `Logger` does not reach this engine: say so once, on stderr. */
+  warnNotInstalled(): void {
+    this.dispatcher.reporter.report('not-installed', NOT_INSTALLED_WARNING);
   }
 
   /** The application is up: crash, exit and dump-signal hooks are installed. */

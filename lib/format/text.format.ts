@@ -17,7 +17,8 @@ function describeIncident(incident: Incident): string {
   const parts = [`INCIDENT ${incident.id}`];
   if (incident.request) {
     const { method, url, id } = incident.request;
-    parts.push(`${method} ${url}`, `request=${id}`);
+    // A run() scope has no URL unless one was given: `RUN`, not `RUN ` before the separator.
+    parts.push(url === '' ? method : `${method} ${url}`, `request=${id}`);
   } else {
     parts.push(`scope=${incident.scope}`);
   }

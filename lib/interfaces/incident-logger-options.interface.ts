@@ -42,7 +42,8 @@ export interface IncidentLoggerModuleOptions {
   /**
    * Where incidents are written: instances, or classes resolved through Nest's
    * DI (an existing provider is reused, otherwise the class is instantiated
-   * with its dependencies injected).
+   * with its dependencies injected). At least one: to discard incidents on
+   * purpose, pass a target that does nothing (`[{ write() {} }]`).
    * @default [new ConsoleTarget()]
    */
   targets?: Array<IncidentTarget | Type<IncidentTarget>>;
@@ -78,6 +79,15 @@ export interface IncidentLoggerModuleOptions {
    * @default true
    */
   setResponseHeader?: boolean;
+  /**
+   * One line on stderr when the application starts, saying the module is
+   * active, what it buffers, its flush level and its targets (a silent start
+   * looks like a hang: Nest's own boot lines are buffered too). A warning
+   * follows, once, when Nest's logger is not `IncidentLogger` (a forgotten
+   * `app.useLogger(app.get(IncidentLogger))`). `false` turns both off.
+   * @default true
+   */
+  startupNotice?: boolean;
   /**
    * Redaction applied when a record is captured, before it is buffered:
    * values under secret-looking property names (any depth, any case) and

@@ -1,7 +1,8 @@
 import type { LogLevel } from '@nestjs/common';
+import { constants } from 'node:os';
 import type { IncidentLoggerModuleOptions } from '../interfaces/incident-logger-options.interface';
 import { ALL_LOG_LEVELS, LOG_LEVEL_VALUES } from '../shared/log-levels';
-import { booleanOption, integerOption, invalidOption } from '../shared/option-validation.util';
+import { booleanOption, checkKnownKeys, integerOption, invalidOption, objectOption } from '../shared/option-validation.util';
 import { resolveCapturePolicy } from './resolve-capture-policy.util';
 import type { ResolvedIncidentLoggerOptions } from './resolved-options.interface';
 
@@ -12,6 +13,26 @@ export const DEFAULT_FLUSH_LEVEL: LogLevel = 'warn';
 export const DEFAULT_REQUEST_ID_HEADER = 'x-request-id';
 
 const OWNER = 'IncidentLoggerModule';
+
+/** Every option's name, checked against the interface by the compiler: a misspelt option fails at startup. */
+const KNOWN_OPTIONS = Object.keys({
+  bufferSize: true,
+  maxBufferBytes: true,
+  maxTotalBufferBytes: true,
+  flushLevel: true,
+  logLevels: true,
+  targets: true,
+  mountMiddleware: true,
+  requestIdHeader: true,
+  flushOnCrash: true,
+  dumpSignal: true,
+  setResponseHeader: true,
+  startupNotice: true,
+  redact: true,
+  captureLimits: true,
+} satisfies Record<keyof IncidentLoggerModuleOptions, true>);
+// Signals a listener can never receive.
+const UNCATCHABLE_SIGNALS = new Set(['SIGKILL', 'SIGSTOP']);
 const LEVEL_LIST = `one of ${ALL_LOG_LEVELS.map((level) => `'${level}'`).join(', ')}`;
 
 function checkLevel(name: string, level: unknown): LogLevel {
@@ -28,10 +49,21 @@ function checkLevels(levels: unknown): LogLevel[] {
 
 function checkSignal(signal: unknown): NodeJS.Signals | undefined {
   if (signal === undefined) return undefined;
-  if (typeof signal !== 'string' || !/^SIG[A-Z0-9]+$/.test(signal) || signal === 'SIGKILL' || signal === 'SIGSTOP') {
-    invalidOption(OWNER, 'dumpSignal', "a catchable signal name such as 'SIGUSR2'", signal);
+  // This platform's list: a typo such as 'SIGUSR3' would otherwise throw only when the listener is added.
+  if (typeof signal !== 'string' || !Object.prototype.hasOwnProperty.call(constants.signals, signal) || UNCATCHABLE_SIGNALS.has(signal)) {
+    invalidOption(OWNER, 'dumpSignal', "a catchable signal of this platform such as 'SIGUSR2'", signal);
   }
   return signal as NodeJS.Signals;
+}
+
+function checkTargets(targets: unknown): IncidentLoggerModuleOptions['targets'] {
+  if (targets === undefined) return undefined;
+  if (!Array.isArray(targets)) invalidOption(OWNER, 'targets', 'an array', targets);
+  if (targets.length === 0) {
+    // Every incident would vanish without a word; discarding them on purpose is spelt out.
+    invalidOption(OWNER, 'targets', 'at least one target (to discard incidents on purpose: targets: [{ write() {} }])', targets);
+  }
+  return targets as IncidentLoggerModuleOptions['targets'];
 }
 
 function checkHeader(header: unknown): string {
@@ -42,19 +74,21 @@ function checkHeader(header: unknown): string {
 
 /** Validates user options and applies defaults; the one place defaults live. */
 export function resolveOptions(options: IncidentLoggerModuleOptions = {}): ResolvedIncidentLoggerOptions {
-  if (options.targets !== undefined && !Array.isArray(options.targets)) invalidOption(OWNER, 'targets', 'an array', options.targets);
+  objectOption(OWNER, 'options', options);
+  checkKnownKeys(OWNER, options, KNOWN_OPTIONS);
   return {
     bufferSize: integerOption(OWNER, 'bufferSize', options.bufferSize, DEFAULT_BUFFER_SIZE, 1),
     maxBufferBytes: integerOption(OWNER, 'maxBufferBytes', options.maxBufferBytes, DEFAULT_MAX_BUFFER_BYTES, 1),
     maxTotalBufferBytes: integerOption(OWNER, 'maxTotalBufferBytes', options.maxTotalBufferBytes, DEFAULT_MAX_TOTAL_BUFFER_BYTES, 1),
     flushLevel: checkLevel('flushLevel', options.flushLevel ?? DEFAULT_FLUSH_LEVEL),
     logLevels: checkLevels(options.logLevels),
-    targets: options.targets,
+    targets: checkTargets(options.targets),
     mountMiddleware: booleanOption(OWNER, 'mountMiddleware', options.mountMiddleware, true),
     requestIdHeader: checkHeader(options.requestIdHeader),
     setResponseHeader: booleanOption(OWNER, 'setResponseHeader', options.setResponseHeader, true),
     flushOnCrash: booleanOption(OWNER, 'flushOnCrash', options.flushOnCrash, true),
     dumpSignal: checkSignal(options.dumpSignal),
+    startupNotice: booleanOption(OWNER, 'startupNotice', options.startupNotice, true),
     capture: resolveCapturePolicy(options.redact, options.captureLimits),
   };
 }

@@ -15,6 +15,7 @@ export interface ResolvedIncidentLoggerOptions {
   setResponseHeader: boolean;
   flushOnCrash: boolean;
   dumpSignal: NodeJS.Signals | undefined;
+  startupNotice: boolean;
   /** Bounds and redaction applied when a record is captured. */
   capture: CapturePolicy;
 }

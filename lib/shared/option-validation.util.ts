@@ -1,3 +1,5 @@
+import { nearestName } from './nearest-name.util';
+
 const MAX_SHOWN_VALUE = 120;
 
 /** `null`, `array`, or `typeof`: the type a user recognises in an error message. */
@@ -36,9 +38,37 @@ export function optionErrorMessage(owner: string, option: string, expected: stri
   return `${owner}: ${option} must be ${expected}; got ${showValue(value)} (${typeOf(value)})`;
 }
 
-/** `Owner: option is not an option; expected one of …`: a misspelt name fails instead of being ignored. */
+/**
+ * `Owner: option is not an option; did you mean …? Expected one of …`: a
+ * misspelt name fails at startup instead of being ignored. `option` may be a
+ * path (`redact.key`); its last part is compared with `known`.
+ */
 export function unknownOption(owner: string, option: string, known: Iterable<string>): never {
-  throw new Error(`${owner}: ${option} is not an option; expected one of ${[...known].join(', ')}`);
+  const names = [...known];
+  const nearest = nearestName(option.slice(option.lastIndexOf('.') + 1), names);
+  const hint = nearest === undefined ? '' : ` did you mean ${option.slice(0, option.lastIndexOf('.') + 1)}${nearest}?`;
+  throw new Error(`${owner}: ${option} is not an option;${hint} Expected one of ${names.join(', ')}`);
+}
+
+/** Rejects an own key of `options` that is not in `known` (see `unknownOption`); `prefix` is its path (`redact.`). */
+export function checkKnownKeys(owner: string, options: object, known: readonly string[], prefix = ''): void {
+  for (const key of Object.keys(options)) {
+    if (!known.includes(key)) unknownOption(owner, `${prefix}${key}`, known);
+  }
+}
+
+/** An object of options (or `undefined`): anything else is an error naming the option. */
+export function objectOption(owner: string, option: string, value: unknown): asserts value is object | undefined {
+  if (value !== undefined && (typeof value !== 'object' || value === null || Array.isArray(value)))
+    invalidOption(owner, option, 'an object', value);
+}
+
+/** One of a fixed set of strings: `undefined` gives the default. */
+export function enumOption<T extends string>(owner: string, option: string, value: unknown, allowed: readonly T[], fallback: T): T {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'string' || !allowed.includes(value as T))
+    invalidOption(owner, option, `one of ${allowed.map((a) => `'${a}'`).join(', ')}`, value);
+  return value as T;
 }
 
 /** Throws the option error; used by every validator so they all read alike. */
@@ -46,7 +76,15 @@ export function invalidOption(owner: string, option: string, expected: string, v
   throw new Error(optionErrorMessage(owner, option, expected, value));
 }
 
-/** A number option: `undefined` gives the default, anything else must be an integer in range. */
+// Config services (ConfigService.get, process.env) hand out strings: a string
+// of digits is read as the number it spells, "true"/"false" as the boolean.
+const INTEGER_TEXT = /^\s*[+-]?\d+\s*$/;
+const BOOLEAN_TEXT = /^\s*(true|false)\s*$/i;
+
+/**
+ * An integer option: `undefined` gives the default; a number, or a string of
+ * digits (from a config service), must be an integer in range.
+ */
 export function integerOption(
   owner: string,
   option: string,
@@ -56,7 +94,8 @@ export function integerOption(
   max = Number.MAX_SAFE_INTEGER,
 ): number {
   if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min || value > max) {
+  const number = typeof value === 'string' && INTEGER_TEXT.test(value) ? Number(value) : value;
+  if (typeof number !== 'number' || !Number.isSafeInteger(number) || number < min || number > max) {
     const range =
       max === Number.MAX_SAFE_INTEGER
         ? min === 1
@@ -65,12 +104,13 @@ export function integerOption(
         : `an integer from ${min} to ${max}`;
     invalidOption(owner, option, range, value);
   }
-  return value;
+  return number;
 }
 
-/** A boolean option: `undefined` gives the default. */
+/** A boolean option: `undefined` gives the default; `"true"`/`"false"` (a config service's strings) are read as booleans. */
 export function booleanOption(owner: string, option: string, value: unknown, fallback: boolean): boolean {
   if (value === undefined) return fallback;
+  if (typeof value === 'string' && BOOLEAN_TEXT.test(value)) return value.trim().toLowerCase() === 'true';
   if (typeof value !== 'boolean') invalidOption(owner, option, 'a boolean', value);
   return value;
 }

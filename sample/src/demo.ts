@@ -4,7 +4,8 @@ import { IncidentBuffer } from '../../lib';
 import { bootstrap } from './main';
 
 const bold = process.stdout.isTTY ? (text: string) => `\x1b[1m${text}\x1b[22m` : (text: string) => text;
-const say = (text: string) => process.stdout.write(`\n${bold(text)}\n`);
+/** One step of the story: a blank line, then its lines in bold. */
+const say = (...lines: string[]) => process.stdout.write(`\n${lines.map(bold).join('\n')}\n`);
 
 async function get(base: string, path: string): Promise<number> {
   const res = await fetch(`${base}${path}`);
@@ -36,8 +37,10 @@ async function main(): Promise<void> {
   say('2. Five requests, one at a time. Each logs about 10 debug lines; none fails, so nothing is printed:');
   for (let i = 1; i <= 5; i++) process.stdout.write(`   GET /orders/${i} -> ${await get(base, `/orders/${i}`)}\n`);
 
-  say('3. A burst of 9 concurrent requests against a pool of 3 connections. The ones that wait too long fail,');
-  say('   and each failure prints the story of *its* request only (not the lines of the 8 others):');
+  say(
+    '3. A burst of 9 concurrent requests against a pool of 3 connections. The ones that wait too long fail,',
+    '   and each failure prints the story of *its* request only (not the lines of the 8 others):',
+  );
   const statuses = await Promise.all(Array.from({ length: 9 }, (_, i) => get(base, `/orders/${100 + i}`)));
   const failed = statuses.filter((status) => status === 503).length;
   say(`4. Result: ${statuses.length - failed} x 200, ${failed} x 503, ${incidents} incident(s) printed above.`);

@@ -13,8 +13,14 @@ describe('sample demo (npm run demo), in a child process', () => {
   it('serves quiet traffic silently, prints one incident per failed request, and writes them to incidents.log', () => {
     const file = path.join(dir, 'incidents.log');
     const child = runFixture(path.join(__dirname, '../../sample/src/demo.ts'), [], { INCIDENT_LOG: file });
-    expect(child.stderr).toBe('');
+    // stderr holds the startup notice and nothing else.
+    expect(child.stderr).toMatch(
+      /^\[nestjs-incident-logger\] active: keeps the last 30 verbose\/debug\/log records of each request, .*\n$/,
+    );
+    expect(child.stderr.split('\n')).toHaveLength(2);
     expect(child.status).toBe(0);
+    // A step's two lines stay together (no blank line mid-sentence).
+    expect(child.stdout).toContain('The ones that wait too long fail,\n   and each failure prints');
     const result = child.stdout.match(/Result: (\d+) x 200, (\d+) x 503, (\d+) incident/);
     expect(result).not.toBeNull();
     const [, ok, failed, incidents] = result!.map(Number);

@@ -86,6 +86,13 @@ describe('ConsoleTarget', () => {
     ]);
   });
 
+  it('a run() scope without a URL shows its method alone in the header (no double space)', () => {
+    const chunks: string[] = [];
+    const run: Incident = { ...incident, request: { id: 'job-1', method: 'RUN', url: '' } };
+    new ConsoleTarget({ stream: { write: (chunk: string) => chunks.push(chunk) } }).write(run);
+    expect(chunks[0].split('\n')[0]).toBe('=== INCIDENT inc-1 | RUN | request=job-1 | reason=level | records=2 | dropped=2 ===');
+  });
+
   it('colours levels only when asked (or on a TTY without NO_COLOR)', () => {
     expect(capture({ colors: true })[0]).toContain('\x1b[31m  ERROR\x1b[39m\x1b[22m');
     expect(capture()[0]).not.toContain('\x1b[');

@@ -236,7 +236,7 @@ describe('redaction options', () => {
     [
       'an unknown option',
       { redact: { key: ['a'] } },
-      /redact\.key is not an option; expected one of keys, replaceDefaultKeys, patterns, replaceDefaultPatterns, censor$/,
+      /redact\.key is not an option; did you mean redact\.keys\? Expected one of keys, replaceDefaultKeys, patterns, replaceDefaultPatterns, censor$/,
     ],
     ['a non-RegExp pattern', { redact: { patterns: ['secret'] } }, /redact\.patterns\[0\] must be a RegExp; got "secret" \(string\)$/],
     [
@@ -277,9 +277,18 @@ describe('redaction options', () => {
     [
       'an unknown limit',
       { captureLimits: { maxDepht: 3 } },
-      /captureLimits\.maxDepht is not an option; expected one of maxStringLength, maxDepth/,
+      /captureLimits\.maxDepht is not an option; did you mean captureLimits\.maxDepth\? Expected one of maxStringLength, maxDepth/,
     ],
-    ['a numeric string', { bufferSize: '5' }, /^IncidentLoggerModule: bufferSize must be a positive integer; got "5" \(string\)$/],
+    [
+      'a string that is not a number',
+      { bufferSize: '5 records' },
+      /^IncidentLoggerModule: bufferSize must be a positive integer; got "5 records" \(string\)$/,
+    ],
+    [
+      'a numeric string out of range',
+      { bufferSize: '0' },
+      /^IncidentLoggerModule: bufferSize must be a positive integer; got "0" \(string\)$/,
+    ],
     [
       'a level that is not one',
       { flushLevel: 'warning' },

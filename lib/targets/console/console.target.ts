@@ -2,7 +2,12 @@ import { formatIncident } from '../../format/format-incident.util';
 import type { IncidentFormat } from '../../format/incident-format.interface';
 import type { Incident } from '../../interfaces/incident.interface';
 import type { IncidentTarget } from '../../interfaces/incident-target.interface';
+import { booleanOption, checkKnownKeys, enumOption, invalidOption, objectOption } from '../../shared/option-validation.util';
 import type { ConsoleTargetOptions } from './console-target-options.interface';
+
+const OWNER = 'ConsoleTarget';
+const OPTION_NAMES = Object.keys({ format: true, colors: true, stream: true } satisfies Record<keyof ConsoleTargetOptions, true>);
+const INCIDENT_FORMATS: readonly IncidentFormat[] = ['text', 'json'];
 
 /**
  * Prints each incident as one block with a single `write` call, so blocks of
@@ -17,10 +22,16 @@ export class ConsoleTarget implements IncidentTarget {
   private readonly stream: { write(chunk: string): unknown };
 
   constructor(options: ConsoleTargetOptions = {}) {
-    this.stream = options.stream ?? process.stderr;
-    this.format = options.format ?? 'text';
+    objectOption(OWNER, 'options', options);
+    checkKnownKeys(OWNER, options, OPTION_NAMES);
+    const stream: unknown = options.stream ?? process.stderr;
+    if (typeof stream !== 'object' || stream === null || typeof (stream as { write?: unknown }).write !== 'function') {
+      invalidOption(OWNER, 'stream', 'an object with a write(chunk) method', stream);
+    }
+    this.stream = stream as { write(chunk: string): unknown };
+    this.format = enumOption(OWNER, 'format', options.format, INCIDENT_FORMATS, 'text');
     const isTty = (this.stream as { isTTY?: boolean }).isTTY === true;
-    this.colors = options.colors ?? (isTty && !process.env.NO_COLOR);
+    this.colors = booleanOption(OWNER, 'colors', options.colors, isTty && !process.env.NO_COLOR);
   }
 
   write(incident: Incident): void {

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import type { IncidentFormat } from '../../format/incident-format.interface';
-import { booleanOption, integerOption, invalidOption } from '../../shared/option-validation.util';
+import { booleanOption, checkKnownKeys, enumOption, integerOption, invalidOption } from '../../shared/option-validation.util';
 import type { RotatingFileTargetOptions } from './rotating-file-target-options.interface';
 
 export const DEFAULT_MAX_BYTES = 10 * 1024 * 1024;
@@ -26,6 +26,20 @@ export interface ResolvedRotatingFileOptions {
 
 const OWNER = 'RotatingFileTarget';
 
+/** Every option's name, checked against the interface by the compiler. */
+const OPTION_NAMES = Object.keys({
+  filename: true,
+  maxBytes: true,
+  backupCount: true,
+  format: true,
+  mode: true,
+  dirMode: true,
+  allowSymlink: true,
+  maxPendingBytes: true,
+  fsync: true,
+  flushTimeoutMs: true,
+} satisfies Record<keyof RotatingFileTargetOptions, true>);
+
 function integer(name: string, value: unknown, fallback: number, min: number, max?: number): number {
   return integerOption(OWNER, name, value, fallback, min, max);
 }
@@ -33,6 +47,7 @@ function integer(name: string, value: unknown, fallback: number, min: number, ma
 /** Validates the options and applies the defaults; throws on a configuration that cannot work. */
 export function resolveRotatingFileOptions(options: RotatingFileTargetOptions): ResolvedRotatingFileOptions {
   if (typeof options !== 'object' || options === null) invalidOption(OWNER, 'options', 'an object with a filename', options);
+  checkKnownKeys(OWNER, options, OPTION_NAMES);
   if (typeof options.filename !== 'string' || options.filename.trim() === '' || options.filename.includes('\0')) {
     invalidOption(OWNER, 'filename', 'a non-empty path', options.filename);
   }
@@ -47,8 +62,7 @@ export function resolveRotatingFileOptions(options: RotatingFileTargetOptions): 
       backupCount,
     );
   }
-  const format = options.format ?? 'text';
-  if (format !== 'text' && format !== 'json') invalidOption(OWNER, 'format', "'text' or 'json'", format);
+  const format = enumOption<IncidentFormat>(OWNER, 'format', options.format, ['text', 'json'], 'text');
   return {
     filename: path.resolve(options.filename),
     maxBytes,
