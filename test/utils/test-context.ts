@@ -11,7 +11,8 @@ export interface TestContext {
 
 /** A standalone Nest application context with the module installed as the app logger. */
 export async function startContext(options: IncidentLoggerModuleOptions): Promise<TestContext> {
-  @Module({ imports: [IncidentLoggerModule.forRoot(options)] })
+  // The startup notice is tested on its own (test/e2e/startup.e2e-spec.ts): quiet here unless asked for.
+  @Module({ imports: [IncidentLoggerModule.forRoot({ startupNotice: false, ...options })] })
   class ContextModule {}
   const app = await NestFactory.createApplicationContext(ContextModule, { bufferLogs: true });
   const logger = app.get(IncidentLogger);
