@@ -1,5 +1,4 @@
 import { Inject, MiddlewareConsumer, Module, NestModule, RequestMethod } from '@nestjs/common';
-import { ModuleRef } from '@nestjs/core';
 import { catchAllRoutePath } from './catch-all-route.util';
 import { IncidentEngine } from './engine/incident-engine';
 import { IncidentBuffer } from './incident-buffer.service';
@@ -8,11 +7,12 @@ import { IncidentLoggerLifecycle } from './incident-logger.lifecycle';
 import { ConfigurableModuleClass, INCIDENT_LOGGER_MODULE_OPTIONS } from './incident-logger.module-definition';
 import { IncidentLogger } from './incident-logger.service';
 import { IncidentScopeMiddleware } from './incident-scope.middleware';
+import { IncidentTargetsLifecycle } from './incident-targets.lifecycle';
 import type { IncidentLoggerModuleOptions } from './interfaces/incident-logger-options.interface';
-import type { IncidentTarget } from './interfaces/incident-target.interface';
 import { resolveOptions } from './options/resolve-options';
 import type { ResolvedIncidentLoggerOptions } from './options/resolved-options.interface';
 import { resolveTargets } from './targets/resolve-targets.util';
+import type { TargetList } from './targets/target-list';
 
 /**
  * `IncidentLoggerModule.forRoot(options)` / `forRootAsync({ useFactory | useClass | useExisting })`.
@@ -29,15 +29,17 @@ import { resolveTargets } from './targets/resolve-targets.util';
     },
     {
       provide: INCIDENT_TARGETS,
-      useFactory: (options: ResolvedIncidentLoggerOptions, moduleRef: ModuleRef) => resolveTargets(options.targets, moduleRef),
-      inject: [RESOLVED_INCIDENT_OPTIONS, ModuleRef],
+      // Target classes are created later, once every provider of the app exists (IncidentTargetsLifecycle).
+      useFactory: (options: ResolvedIncidentLoggerOptions) => resolveTargets(options.targets),
+      inject: [RESOLVED_INCIDENT_OPTIONS],
     },
     {
       provide: IncidentEngine,
-      useFactory: (options: ResolvedIncidentLoggerOptions, targets: IncidentTarget[]) => new IncidentEngine(options, targets),
+      useFactory: (options: ResolvedIncidentLoggerOptions, targets: TargetList) => new IncidentEngine(options, targets),
       inject: [RESOLVED_INCIDENT_OPTIONS, INCIDENT_TARGETS],
     },
     IncidentLoggerLifecycle,
+    IncidentTargetsLifecycle,
     IncidentLogger,
     IncidentBuffer,
   ],

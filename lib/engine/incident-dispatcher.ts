@@ -5,6 +5,7 @@ import { IncidentScope } from '../scope/incident-scope';
 import { scopeStorage } from '../scope/scope-storage';
 import { describeFailure } from '../shared/hostile-value.util';
 import type { InternalReporter } from '../shared/internal-reporter';
+import type { TargetList } from '../targets/target-list';
 
 /**
  * Marks code running on behalf of a target. AsyncLocalStorage carries it into
@@ -13,8 +14,21 @@ import type { InternalReporter } from '../shared/internal-reporter';
  */
 export const DELIVERY_SCOPE = new IncidentScope('global', 1, 1);
 
+/**
+ * Incidents kept for the target classes not attached yet (raised while the
+ * app's providers are being constructed or initialised); the first ones are
+ * kept, later ones counted. Each holds at most one scope's window
+ * (`maxBufferBytes`).
+ */
+export const MAX_HELD_INCIDENTS = 32;
+
 /** An incident before it gets its id. */
 export type IncidentDraft = Omit<Incident, 'id'>;
+
+interface HeldIncident {
+  incident: Incident;
+  durable: boolean;
+}
 
 function targetName(target: IncidentTarget, index: number): string {
   return `targets[${index}] (${(target as object).constructor?.name ?? 'target'})`;
@@ -22,10 +36,16 @@ function targetName(target: IncidentTarget, index: number): string {
 
 /** Hands incidents to every target, isolating the targets from each other and from the app. */
 export class IncidentDispatcher {
+  /** Incidents raised while some target class was still pending, oldest first. */
+  private held: HeldIncident[] = [];
+  private heldDropped = 0;
+
   constructor(
-    private readonly targets: readonly IncidentTarget[],
+    private readonly targets: TargetList,
     readonly reporter: InternalReporter,
-  ) {}
+  ) {
+    targets.onFill((target, index) => this.deliverHeld(target, index));
+  }
 
   /** Builds the incident and writes it to every target. `durable` also calls `flushSync`. */
   dispatch(draft: IncidentDraft, durable: boolean): Incident {
@@ -34,7 +54,30 @@ export class IncidentDispatcher {
     scopeStorage.run(DELIVERY_SCOPE, () => {
       this.targets.forEach((target, index) => this.writeTo(target, index, incident, durable));
     });
+    if (this.targets.pending > 0) this.hold(incident, durable);
     return incident;
+  }
+
+  private hold(incident: Incident, durable: boolean): void {
+    if (this.held.length < MAX_HELD_INCIDENTS) this.held.push({ incident, durable });
+    else this.heldDropped++;
+  }
+
+  /** A target class was just attached: it gets every incident raised while it was pending, in order. */
+  private deliverHeld(target: IncidentTarget, index: number): void {
+    scopeStorage.run(DELIVERY_SCOPE, () => {
+      for (const { incident, durable } of this.held) this.writeTo(target, index, incident, durable);
+    });
+    if (this.targets.pending > 0) return;
+    this.held = [];
+    if (this.heldDropped > 0) {
+      this.reporter.report(
+        'held',
+        `${this.heldDropped} incident(s) raised before the target classes were ready were not written to them ` +
+          `(only the first ${MAX_HELD_INCIDENTS} are kept); the target instances received them all`,
+      );
+      this.heldDropped = 0;
+    }
   }
 
   private writeTo(target: IncidentTarget, index: number, incident: Incident, durable: boolean): void {
@@ -72,8 +115,26 @@ export class IncidentDispatcher {
 
   /** Flushes then closes every target; never rejects. */
   async close(): Promise<void> {
+    this.reportUndelivered();
     await this.flush();
     await Promise.all(this.targets.map((target, index) => this.callAsync(target, index, 'close')));
+  }
+
+  /** Shutting down with target classes never attached (the app was never initialised): say what they missed. */
+  private reportUndelivered(): void {
+    const count = this.held.length + this.heldDropped;
+    if (this.targets.pending === 0 || count === 0) return;
+    const names = this.targets
+      .pendingClasses()
+      .map(({ index }) => `targets[${index}] (${this.targets.nameAt(index)})`)
+      .join(', ');
+    this.reporter.report(
+      'undelivered',
+      `${count} incident(s) were never written to ${names}: the application closed before it was initialised ` +
+        '(app.init(), app.listen()), which is when target classes are created',
+    );
+    this.held = [];
+    this.heldDropped = 0;
   }
 
   private async callAsync(target: IncidentTarget, index: number, step: 'flush' | 'close'): Promise<void> {

@@ -4,7 +4,6 @@ import type { CapturePolicy } from '../capture/capture-policy.interface';
 import { LogRecord, messageRecordBytes, recordBytes } from '../capture/log-record';
 import type { IncidentBufferStats } from '../interfaces/incident-buffer-stats.interface';
 import type { Incident, IncidentReason, IncidentRecord, IncidentRequest } from '../interfaces/incident.interface';
-import type { IncidentTarget } from '../interfaces/incident-target.interface';
 import type { ResolvedIncidentLoggerOptions } from '../options/resolved-options.interface';
 import { IncidentScope } from '../scope/incident-scope';
 import { ScopeRegistry } from '../scope/scope-registry';
@@ -12,6 +11,7 @@ import { scopeStorage } from '../scope/scope-storage';
 import { describeFailure } from '../shared/hostile-value.util';
 import { InternalReporter } from '../shared/internal-reporter';
 import { LOG_LEVEL_VALUES } from '../shared/log-levels';
+import type { TargetList } from '../targets/target-list';
 import { DELIVERY_SCOPE, IncidentDispatcher } from './incident-dispatcher';
 import { enabledLevelTable } from './level-table.util';
 import { ProcessHooks } from './process-hooks';
@@ -42,7 +42,7 @@ export class IncidentEngine {
 
   constructor(
     private readonly options: ResolvedIncidentLoggerOptions,
-    targets: IncidentTarget[],
+    targets: TargetList,
   ) {
     this.enabled = enabledLevelTable(options.logLevels);
     this.flushValue = LOG_LEVEL_VALUES[options.flushLevel];

@@ -1,13 +1,14 @@
 import type { Type } from '@nestjs/common';
-import type { ModuleRef } from '@nestjs/core';
 import type { IncidentTarget } from '../interfaces/incident-target.interface';
 import { ConsoleTarget } from './console/console.target';
+import { TargetList } from './target-list';
 
 function isTargetClass(candidate: unknown): candidate is Type<IncidentTarget> {
   return typeof candidate === 'function';
 }
 
-function assertTarget(target: unknown, index: number): IncidentTarget {
+/** Throws unless `target` has a `write(incident)` method. */
+export function assertTarget(target: unknown, index: number): IncidentTarget {
   if (!target || typeof (target as IncidentTarget).write !== 'function') {
     throw new Error(`IncidentLoggerModule: targets[${index}] has no write(incident) method`);
   }
@@ -15,28 +16,12 @@ function assertTarget(target: unknown, index: number): IncidentTarget {
 }
 
 /**
- * Turns the `targets` option into instances: an instance is used as is; a
- * class is taken from the app's providers when registered there, otherwise
- * created with its dependencies injected.
+ * Turns the `targets` option into the dispatcher's list: an instance is used
+ * as is, at once; a class stays pending until every provider of the app
+ * exists, then the lifecycle creates it through Nest's DI (an existing
+ * provider is reused) and fills its slot.
  */
-export async function resolveTargets(
-  targets: ReadonlyArray<IncidentTarget | Type<IncidentTarget>> | undefined,
-  moduleRef: ModuleRef,
-): Promise<IncidentTarget[]> {
-  if (targets === undefined) return [new ConsoleTarget()];
-  const resolved: IncidentTarget[] = [];
-  for (const [index, target] of targets.entries()) {
-    if (!isTargetClass(target)) {
-      resolved.push(assertTarget(target, index));
-      continue;
-    }
-    let instance: IncidentTarget | undefined;
-    try {
-      instance = moduleRef.get(target, { strict: false });
-    } catch {
-      instance = await moduleRef.create(target);
-    }
-    resolved.push(assertTarget(instance, index));
-  }
-  return resolved;
+export function resolveTargets(targets: ReadonlyArray<IncidentTarget | Type<IncidentTarget>> | undefined): TargetList {
+  if (targets === undefined) return new TargetList([new ConsoleTarget()]);
+  return new TargetList(targets.map((target, index) => (isTargetClass(target) ? target : assertTarget(target, index))));
 }

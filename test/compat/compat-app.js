@@ -7,7 +7,7 @@ const path = require('node:path');
 const [dir, platform] = process.argv.slice(2);
 const load = createRequire(path.join(path.resolve(dir), 'package.json'));
 load('reflect-metadata');
-const { Body, Controller, Get, Logger, Module, Post } = load('@nestjs/common');
+const { Body, Controller, Get, Inject, Injectable, Logger, Module, Post } = load('@nestjs/common');
 const { NestFactory } = load('@nestjs/core');
 const { IncidentLogger, IncidentLoggerModule } = load('nestjs-incident-logger');
 
@@ -41,8 +41,30 @@ decorate(Post('body'), 'body');
 Body()(CompatController.prototype, 'body', 0);
 Reflect.defineMetadata('design:paramtypes', [Object], CompatController.prototype, 'body');
 
+// A target class resolved through DI, whose dependency is a provider of the app module.
+class Notifier {
+  constructor() {
+    this.sent = [];
+  }
+}
+Injectable()(Notifier);
+class NotifierTarget {
+  constructor(notifier) {
+    this.notifier = notifier;
+  }
+  write(incident) {
+    this.notifier.sent.push(incident.id);
+  }
+}
+Injectable()(NotifierTarget);
+Inject(Notifier)(NotifierTarget, undefined, 0);
+
 class AppModule {}
-Module({ imports: [IncidentLoggerModule.forRoot({ targets: [target] })], controllers: [CompatController] })(AppModule);
+Module({
+  imports: [IncidentLoggerModule.forRoot({ targets: [target, NotifierTarget] })],
+  providers: [Notifier],
+  controllers: [CompatController],
+})(AppModule);
 
 async function main() {
   const adapter =
@@ -67,9 +89,10 @@ async function main() {
     await res.text();
     statuses.push(res.status);
   }
+  const notified = app.get(Notifier).sent;
   await app.close();
   const nest = load('@nestjs/core/package.json').version;
-  process.stdout.write(JSON.stringify({ nest, statuses, incidents }) + '\n');
+  process.stdout.write(JSON.stringify({ nest, statuses, incidents, notified }) + '\n');
 }
 main().catch((error) => {
   process.stderr.write(String(error && error.stack) + '\n');

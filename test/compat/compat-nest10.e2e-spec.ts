@@ -8,6 +8,8 @@ interface CompatResult {
   nest: string;
   statuses: number[];
   incidents: Incident[];
+  /** Ids of the incidents the DI target class wrote through the app's Notifier. */
+  notified: string[];
 }
 
 /**
@@ -40,7 +42,7 @@ describe('Nest 10 compatibility (packed package)', () => {
     });
   });
 
-  it.each(['express', 'fastify'])('%s: request windows, ExceptionsHandler (message, stack), POST body', (platform) => {
+  it.each(['express', 'fastify'])('%s: request windows, ExceptionsHandler (message, stack), POST body, a DI target class', (platform) => {
     const child = spawnSync(process.execPath, [path.join(__dirname, 'compat-app.js'), dir, platform], {
       encoding: 'utf8',
       timeout: 60_000,
@@ -82,5 +84,7 @@ describe('Nest 10 compatibility (packed package)', () => {
     ]);
     // Nest 10 passes the stack as a separate string argument: it must land in `stack`.
     expect(result.incidents[1].trigger?.stack).toMatch(/^Error: unhandled on purpose\n\s+at /);
+    // A target class whose dependency is a provider of the app module got every incident.
+    expect(result.notified).toEqual(result.incidents.map((incident) => incident.id));
   });
 });
