@@ -1,5 +1,6 @@
 import type { LogLevel } from '@nestjs/common';
 import { boundText } from '../serialize/bound-text.util';
+import { detachString } from '../serialize/detach-string.util';
 import { toSafeJson } from '../serialize/safe-json.util';
 import { truncateString } from '../serialize/truncate.util';
 import { describeFailure, describeFunction, isErrorLike, readField } from '../shared/hostile-value.util';
@@ -22,6 +23,11 @@ const STACK_LENGTH_FACTOR = 4;
 /** Error fields that have their own place in a record, or are behaviour. */
 const NOT_ERROR_DATA = new Set(['message', 'stack', 'toJSON']);
 
+/**
+ * Every captured string leaves through here: bounded, scrubbed and detached
+ * (a copy), since a slice of a large string would pin all of it in a buffer.
+ * Strings in `toSafeJson`'s output and `JSON.parse`'d data are new already.
+ */
 function safeText(value: unknown, policy: CapturePolicy, max = policy.limits.maxStringLength): string {
   let text: string;
   try {
@@ -29,7 +35,7 @@ function safeText(value: unknown, policy: CapturePolicy, max = policy.limits.max
   } catch (error) {
     text = `[unprintable: ${describeFailure(error)}]`;
   }
-  return boundText(text, max, policy.redactor);
+  return detachString(boundText(text, max, policy.redactor));
 }
 
 /** The stack of an error followed by `Caused by:` sections for its cause chain. */
@@ -128,7 +134,7 @@ function captureMessageSafely(message: unknown, policy: CapturePolicy): Captured
     return captureMessage(message, policy);
   } catch (error) {
     // Nothing a logged value does may cost the record (or the caller).
-    return { text: `[capture failed: ${describeFailure(error)}]` };
+    return { text: detachString(`[capture failed: ${describeFailure(error)}]`) };
   }
 }
 
@@ -147,7 +153,7 @@ export function captureRecords(
 ): LogRecord[] {
   const call = parseLogArguments(level, [message, ...optionalParams]);
   // The trailing string is the context to Nest, even when it was meant as data: scrub it too.
-  const context = call.context === undefined ? undefined : boundText(call.context, MAX_CONTEXT_LENGTH, policy.redactor);
+  const context = call.context === undefined ? undefined : safeText(call.context, policy, MAX_CONTEXT_LENGTH);
   const stack = call.stack === undefined ? undefined : safeText(call.stack, policy, policy.limits.maxStringLength * STACK_LENGTH_FACTOR);
   const records: LogRecord[] = [];
   const last = call.messages.length - 1;

@@ -8,6 +8,7 @@ import type { ResolvedIncidentLoggerOptions } from '../options/resolved-options.
 import { IncidentScope } from '../scope/incident-scope';
 import { ScopeRegistry } from '../scope/scope-registry';
 import { scopeStorage } from '../scope/scope-storage';
+import { detachString } from '../serialize/detach-string.util';
 import { describeFailure } from '../shared/hostile-value.util';
 import { InternalReporter } from '../shared/internal-reporter';
 import { LOG_LEVEL_VALUES } from '../shared/log-levels';
@@ -197,12 +198,12 @@ export class IncidentEngine {
       message.length <= this.policy.limits.maxStringLength &&
       (params.length === 0 || (params.length === 1 && typeof params[0] === 'string' && params[0].length <= MAX_CONTEXT_FAST_PATH))
     ) {
-      const text = this.scrub(message);
+      // Copied: a slice of a large string (or the scrubber's output, made of slices) would keep it all alive.
+      const text = detachString(this.scrub(message));
       const context = params[0] as string | undefined;
-      scope.add(
-        new LogRecord(level, Date.now(), text, context === undefined ? undefined : this.scrubContext(context)),
-        messageRecordBytes(text),
-      );
+      // The context is copied only on a cache miss, so no cache key pins a large string.
+      const scrubbed = context === undefined ? undefined : (this.scrubbedContexts.get(context) ?? this.scrubContext(detachString(context)));
+      scope.add(new LogRecord(level, Date.now(), text, scrubbed), messageRecordBytes(text));
       return;
     }
     for (const record of captureRecords(level, message, params, this.policy, Date.now())) {

@@ -320,7 +320,10 @@ function newState(limits: CaptureLimits, redactor: Redactor | undefined): WalkSt
  *   properties, cause and aggregated errors;
  * - strings are cut at `maxStringLength`, containers at `maxDepth` /
  *   `maxBreadth`, the walk at `maxNodes` values, with markers saying what was
- *   left out; the result is at most `maxJsonLength` characters.
+ *   left out; the result is at most `maxJsonLength` characters;
+ * - the text shares no storage with the value's strings (each one is written
+ *   through `JSON.stringify`, which builds a new string), so it needs no
+ *   `detachString` copy to keep a slice's large parent out of a buffer.
  * Plain JSON data within the limits gives exactly `JSON.stringify(value)`.
  */
 export function toSafeJson(value: unknown, limits: CaptureLimits, redactor?: Redactor): string {
