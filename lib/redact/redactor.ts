@@ -3,6 +3,8 @@ import type { RedactOptions } from '../interfaces/redact-options.interface';
 import { booleanOption, invalidOption, unknownOption } from '../shared/option-validation.util';
 import type { Redactor } from './redactor.interface';
 import { DEFAULT_CENSOR, DEFAULT_REDACT_KEYS, LINE_VALUE_KEYS, MAX_CENSOR_LENGTH } from './redaction.constants';
+import { cardNumberIn, censorAwsSecretKeys, PRESIGNED_URL_KEYS } from './secret-formats';
+import { compileNumbered, compileScrubber, escapeRegExp, SCHEME_PREFIX, type Scrubber } from './string-rules';
 
 const OPTION_NAMES = new Set(['keys', 'replaceDefaultKeys', 'patterns', 'replaceDefaultPatterns', 'censor']);
 // Not data: a rule on these names means a path-based config was misread.
@@ -22,26 +24,6 @@ const OWNER = 'IncidentLoggerModule';
 
 function invalid(option: string, expected: string, value: unknown): never {
   return invalidOption(OWNER, `redact.${option}`, expected, value);
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&');
-}
-
-/** A regex source matching `text` in any letter case, without the `i` flag (see `compileScrubber`). */
-function caseless(text: string): string {
-  let out = '';
-  for (const char of text) {
-    const lower = char.toLowerCase();
-    const upper = char.toUpperCase();
-    out += lower !== upper && lower.length === 1 && upper.length === 1 ? `[${lower}${upper}]` : escapeRegExp(char);
-  }
-  return out;
-}
-
-/** `accessToken` → `access_token`: word parts are kept apart for matching inside strings. */
-function splitWords(key: string): string {
-  return key.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
 }
 
 /** The form object keys are compared in: lower case, no `-` or `_`. */
@@ -96,67 +78,22 @@ function checkOptions(options: unknown): RedactOptions {
   return options as RedactOptions;
 }
 
-/** Source matching one key rule inside a string: any case, `-`/`_`/nothing between word parts. */
-function keyInStringSource(rule: string): string {
-  let out = '';
-  for (const char of splitWords(rule)) {
-    if (char === '*') out += '[\\w-]*';
-    else if (char === '-' || char === '_') out += '[-_]?';
-    else out += caseless(char);
-  }
-  return out;
-}
-
 /** Anchored matcher of normalised object keys for the rules with a `*`. */
 function compileWildcards(rules: string[]): RegExp | undefined {
   const sources = rules.filter((rule) => rule.includes('*')).map((rule) => normaliseKey(rule).split('*').map(escapeRegExp).join('.*'));
   return sources.length === 0 ? undefined : new RegExp(`^(?:${sources.join('|')})$`);
 }
 
-const SCHEMES = `(?:${['bearer', 'basic', 'digest', 'token', 'negotiate'].map(caseless).join('|')})\\s+`;
-// A quoted value (escapes honoured, closing quote optional so a value cut by a
-// length limit is still caught), or a bare one up to a delimiter.
-const QUOTED_VALUE = [
-  `\\\\"(?:[^"\\\\\\r\\n]|\\\\[^"\\r\\n])*(?:\\\\")?`, // \"…\" inside an encoded JSON string
-  `"[^"\\\\\\r\\n]*(?:\\\\.[^"\\\\\\r\\n]*)*"?`,
-  `'[^'\\\\\\r\\n]*(?:\\\\.[^'\\\\\\r\\n]*)*'?`,
-].join('|');
-const BARE_VALUE = `(?:${SCHEMES})?[^\\s&,;#"'}\\]]+`;
-const LINE_VALUE = '[^\\r\\n]+';
-const SCHEME_PREFIX = new RegExp(`^${SCHEMES}`);
-const KEY_END = `(?:\\\\?["'])?\\s*`;
-// Word start: a secret key or token must not be the tail of a longer word,
-// which also keeps every alternative linear (one attempt per word).
-const WORD_START = '(?<![\\w-])';
+const AWS_KEY_ID = /(?:AKIA|ASIA)[A-Z0-9]{16}/;
 
-/** `=`/`:` preceded by one of the keys: the match starts at the separator, so only those characters are tried. */
-function keySeparator(rules: string[], group: string): string {
-  return `(?<${group}>[:=])(?<=${WORD_START}(?:${rules.map(keyInStringSource).join('|')})${KEY_END}[:=])`;
-}
+/** A match's capture by group name: `undefined` for a group that did not take part, or that this regex lacks. */
+type Capture = (name: string) => string | undefined;
 
-/**
- * One regex for every built-in string rule, compiled once. Case-insensitivity
- * is spelt out per letter because the `i` flag would also make `Basic`/`eyJ`
- * caseless; alternatives carry named groups the replacer dispatches on.
- */
-function compileScrubber(keyRules: string[], lineRules: string[], defaultPatterns: boolean, censor: string): string {
-  // Already-censored values are left alone, so scrubbing twice changes nothing.
-  // The leading \s* covers whitespace the separator group could give back.
-  const notCensored = censor === '' ? '' : `(?!\\s*\\\\?["']?${escapeRegExp(censor)})`;
-  const alternatives: string[] = [];
-  if (lineRules.length > 0)
-    alternatives.push(`${keySeparator(lineRules, 'ls')}(?<lw>\\s*)${notCensored}(?<lv>${QUOTED_VALUE}|${LINE_VALUE})`);
-  if (keyRules.length > 0)
-    alternatives.push(`${keySeparator(keyRules, 'ks')}(?<kw>\\s*)${notCensored}(?<kv>${QUOTED_VALUE}|${BARE_VALUE})`);
-  if (defaultPatterns) {
-    alternatives.push(
-      `${WORD_START}(?<bp>${caseless('bearer')}\\s+)${notCensored}[A-Za-z0-9\\-._~+/]+=*`,
-      `${WORD_START}(?<sp>${caseless('basic')}\\s+)(?<sv>[A-Za-z0-9+/]{4,}={0,2})(?![\\w+/=])`,
-      `${WORD_START}eyJ[\\w-]+\\.[\\w-]+(?:\\.[\\w-]*)?`,
-      `:\\/\\/(?<ui>[^\\s/@]+)@`,
-    );
-  }
-  return alternatives.join('|');
+function capturesOf(match: RegExpExecArray, scrubber: Scrubber): Capture {
+  return (name) => {
+    const index = scrubber.groups[name];
+    return index === undefined ? undefined : match[index];
+  };
 }
 
 /** The censored form of a value, keeping its quotes or auth scheme so the text stays readable. */
@@ -196,44 +133,106 @@ export function createRedactor(options: RedactOptions = {}): Redactor {
   const replaceDefaultPatterns = booleanOption(OWNER, 'redact.replaceDefaultPatterns', checked.replaceDefaultPatterns, false);
   const censor = checkCensor(checked.censor);
 
-  const rules = [...new Set([...(replaceDefaultKeys ? [] : DEFAULT_REDACT_KEYS), ...userKeys])];
+  const rules = [
+    ...new Set([...(replaceDefaultKeys ? [] : DEFAULT_REDACT_KEYS), ...userKeys, ...(replaceDefaultPatterns ? [] : PRESIGNED_URL_KEYS)]),
+  ];
   const exact = new Set(rules.filter((rule) => !rule.includes('*')).map(normaliseKey));
   const wildcards = compileWildcards(rules);
-  const lineRules = rules.filter((rule) => LINE_VALUE_KEYS.includes(rule));
-  const source = compileScrubber(
-    rules.filter((rule) => !lineRules.includes(rule)),
-    lineRules,
-    !replaceDefaultPatterns,
-    censor,
-  );
-  const builtIn = source === '' ? undefined : new RegExp(source, 'g');
 
-  const replacement = (match: RegExpExecArray): string => {
-    const groups = match.groups as Record<string, string | undefined>;
-    if (groups.ls !== undefined) return groups.ls + groups.lw + censorValue(groups.lv as string, censor);
-    if (groups.ks !== undefined) return groups.ks + groups.kw + censorValue(groups.kv as string, censor);
-    if (groups.bp !== undefined) return groups.bp + censor;
-    if (groups.sp !== undefined) return looksLikeBasicCredentials(groups.sv as string) ? groups.sp + censor : match[0];
-    if (groups.ui !== undefined) return `://${censorUserInfo(groups.ui, censor)}@`;
+  const lineRules = rules.filter((rule) => LINE_VALUE_KEYS.includes(rule));
+  const compile = (full: boolean): Scrubber | undefined => {
+    const keyRules = rules.filter((rule) => !lineRules.includes(rule));
+    const source = compileScrubber(keyRules, lineRules, !replaceDefaultPatterns, censor, full);
+    return source === '' ? undefined : compileNumbered(source, 'g');
+  };
+  const common = compile(false);
+  const full = compile(true);
+
+  const censorCard = (digits: string, lastGroup: string | undefined, before: string): string | undefined => {
+    const card = cardNumberIn(digits, lastGroup);
+    return card === undefined ? undefined : before + censor + digits.slice(card.length);
+  };
+
+  /** The censored text of a match, or `undefined` when it is no secret after all (then the scan resumes inside it). */
+  const replacement = (at: Capture): string | undefined => {
+    const separator = at('ls') ?? at('ks');
+    if (separator !== undefined) return separator + (at('lw') ?? at('kw')) + censorValue(at('lv') ?? at('kv') ?? '', censor);
+    const encodedSeparator = at('es') ?? at('ds');
+    if (encodedSeparator !== undefined) return encodedSeparator + (at('ew') ?? at('dw')) + censor;
+    const bearer = at('bp');
+    if (bearer !== undefined) return bearer + censor;
+    const basic = at('sp');
+    if (basic !== undefined) return looksLikeBasicCredentials(at('sv') ?? '') ? basic + censor : undefined;
+    const userInfo = at('ui');
+    if (userInfo !== undefined) return `://${censorUserInfo(userInfo, censor)}@`;
+    const pemBegin = at('pb');
+    if (pemBegin !== undefined) return pemBegin + censor + (at('pe') ?? '');
+    // The kept prefix of a token: `AKIA`, `AIza`, or the `_`/`-` that ends a provider's prefix.
+    const prefix = at('ak') ?? at('tp') ?? at('ts');
+    if (prefix !== undefined) return prefix + censor;
+    // A digit run that fails Luhn may start with another number (`PIN 4821 4111 1111 …`): not consumed.
+    const card = at('cn');
+    if (card !== undefined) return censorCard(card, at('ct'), '');
+    const encodedCard = at('cx');
+    if (encodedCard !== undefined) return censorCard(encodedCard, at('gt'), at('ce') ?? '');
     return censor; // JWT
   };
 
   // Hot path: one scan of the combined regex; a clean string is returned as is,
   // without allocating. (Synchronous, so sharing the regex's lastIndex is safe.)
   const scrubBuiltIn = (text: string): string => {
-    if (builtIn === undefined) return text;
+    if (common === undefined || full === undefined) return text;
+    let scrubber = common;
+    let builtIn = scrubber.regex;
     builtIn.lastIndex = 0;
     let match = builtIn.exec(text);
     if (match === null) return text;
     let out = '';
     let from = 0;
+    let awsKeyIds: number[] | undefined;
     do {
-      out += text.slice(from, match.index) + replacement(match);
-      from = match.index + match[0].length;
-      if (match[0] === '') builtIn.lastIndex++; // no built-in rule matches empty; never loop
+      const at = capturesOf(match, scrubber);
+      if (at('fx') !== undefined) {
+        // A marker of the full syntax: scan the rest with the full regex, from the marker on.
+        scrubber = full;
+        builtIn = scrubber.regex;
+        builtIn.lastIndex = match.index;
+      } else if (at('xn') !== undefined) {
+        // `<password`: its text is censored, its attributes scrubbed; the scan goes on after them.
+        const xa = at('xa');
+        const xv = at('xv');
+        if (xa !== undefined && xv !== undefined) {
+          out += text.slice(from, match.index) + match[0] + scrubNested(xa) + censor;
+          from = match.index + match[0].length + xa.length + xv.length;
+          builtIn.lastIndex = from;
+        }
+      } else {
+        const replaced = replacement(at);
+        if (replaced === undefined) {
+          builtIn.lastIndex = match.index + 1;
+          match = builtIn.exec(text);
+          continue;
+        }
+        out += text.slice(from, match.index) + replaced;
+        // An access key id, alone or inside what was censored: a secret key may follow it.
+        if (at('ak') !== undefined || AWS_KEY_ID.test(match[0])) (awsKeyIds ??= []).push(out.length);
+        from = match.index + match[0].length;
+        if (match[0] === '') builtIn.lastIndex++; // no built-in rule matches empty; never loop
+      }
       match = builtIn.exec(text);
     } while (match !== null);
-    return out + text.slice(from);
+    if (from === 0) return text;
+    out += text.slice(from);
+    return awsKeyIds === undefined ? out : censorAwsSecretKeys(out, awsKeyIds, censor);
+  };
+
+  /** The attributes of a secret XML element (no `<` in them, so one level deep at most). */
+  const scrubNested = (text: string): string => {
+    const saved = [common?.regex.lastIndex ?? 0, full?.regex.lastIndex ?? 0];
+    const out = scrubBuiltIn(text);
+    if (common !== undefined) common.regex.lastIndex = saved[0];
+    if (full !== undefined) full.regex.lastIndex = saved[1];
+    return out;
   };
 
   return {

@@ -94,6 +94,25 @@ describe.each(PLATFORMS)('redaction on %s (default options)', (platform) => {
     for (const secret of SECRETS) expect(output).not.toContain(secret);
   });
 
+  // Express's default query parser (qs), Rails and PHP nest keys in brackets; clients encode them.
+  const queryForms: Array<[string, string]> = [
+    ['user[password]=q-secret-1&y=1', 'user[password]=[REDACTED]&y=1'],
+    ['password[]=q-secret-2', 'password[]=[REDACTED]'],
+    ['auth[token]=q-secret-3&y=1', 'auth[token]=[REDACTED]&y=1'],
+    ['user%5Bpassword%5D=q-secret-4', 'user%5Bpassword%5D=[REDACTED]'],
+    ['user%5bpassword%5d=q-secret-5&y=1', 'user%5bpassword%5d=[REDACTED]&y=1'],
+    ['next=%2Flogin%3Fpassword%3Dq-secret-6', 'next=%2Flogin%3Fpassword%3D[REDACTED]'],
+    ['next=%2Flogin%3Fuser%5Bpassword%5D%3Dq-secret-7%26remember%3D1', 'next=%2Flogin%3Fuser%5Bpassword%5D%3D[REDACTED]%26remember%3D1'],
+    ['q=password+%3D+q-secret-8&page=2', 'q=password+%3D+[REDACTED]&page=2'],
+    ['q=password%20%3D%20q-secret-9', 'q=password%20%3D%20[REDACTED]'],
+  ];
+  it.each(queryForms)('censors a secret in bracket or encoded query keys of the request URL: ?%s', async (query, expected) => {
+    await (await fetch(`${t.url}/callback?${query}`)).json();
+    expect(target.incidents).toHaveLength(1);
+    expect(target.incidents[0].request?.url).toBe(`/callback?${expected}`);
+    expect(everything()).not.toMatch(/q-secret/);
+  });
+
   it('censors a secret in an unhandled exception message and stack', async () => {
     expect((await fetch(`${t.url}/throw`)).status).toBe(500);
     expect(target.incidents).toHaveLength(1);

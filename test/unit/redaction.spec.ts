@@ -113,6 +113,12 @@ describe('redaction inside strings', () => {
     [`Cookie: theme=dark; sid=${SECRET}\nHost: x`, 'Cookie: [REDACTED]\nHost: x'],
     [`set-cookie: sid=${SECRET}; HttpOnly`, 'set-cookie: [REDACTED]'],
     [`x-api-key: ${SECRET}`, 'x-api-key: [REDACTED]'],
+    // A value's auth scheme is kept, and a second scrub must leave the result alone.
+    [`x-api-key: token ${SECRET}`, 'x-api-key: token [REDACTED]'],
+    [`password: Basic ${SECRET}`, 'password: Basic [REDACTED]'],
+    [`session=Digest ${SECRET}`, 'session=Digest [REDACTED]'],
+    [`token:token\n${SECRET}`, 'token:token\n[REDACTED]'],
+    ["://token://'@", "://token:[REDACTED]'@"], // userinfo has no raw quotes
     [`postgres://app:${SECRET}@db:5432/orders`, 'postgres://app:[REDACTED]@db:5432/orders'],
     [`https://${SECRET}@github.com/org/repo`, 'https://[REDACTED]@github.com/org/repo'],
   ];
@@ -300,5 +306,74 @@ describe('redaction options', () => {
   it.each(bad)('rejects %s at startup with a clear message', (_name, options, message) => {
     expect(() => resolveOptions(options as IncidentLoggerModuleOptions)).toThrow(/^IncidentLoggerModule: /);
     expect(() => resolveOptions(options as IncidentLoggerModuleOptions)).toThrow(message);
+  });
+});
+
+describe('redaction of bracket and percent-encoded keys (qs, Rails, PHP query syntax)', () => {
+  const cases: Array<[string, string]> = [
+    [`/login?user[password]=${SECRET}&y=1`, '/login?user[password]=[REDACTED]&y=1'],
+    [`/login?password[]=${SECRET}`, '/login?password[]=[REDACTED]'],
+    [`/login?password[0]=${SECRET}&password[1]=${SECRET}`, '/login?password[0]=[REDACTED]&password[1]=[REDACTED]'],
+    [`/cb?auth[token]=${SECRET}&y=1`, '/cb?auth[token]=[REDACTED]&y=1'],
+    [`/cb?a[b][api_key]=${SECRET}`, '/cb?a[b][api_key]=[REDACTED]'],
+    [`/login?user%5Bpassword%5D=${SECRET}&y=1`, '/login?user%5Bpassword%5D=[REDACTED]&y=1'],
+    [`/login?user%5bpassword%5d=${SECRET}`, '/login?user%5bpassword%5d=[REDACTED]'],
+    [`/login?password%5B%5D=${SECRET}`, '/login?password%5B%5D=[REDACTED]'],
+    [`/login?user%5Bpass%5D=${SECRET}`, '/login?user%5Bpass%5D=[REDACTED]'],
+    [`/cb?next=%2Flogin%3Fpassword%3D${SECRET}`, '/cb?next=%2Flogin%3Fpassword%3D[REDACTED]'],
+    [`/cb?next=%2Flogin%3fpassword%3d${SECRET}%26remember%3D1`, '/cb?next=%2Flogin%3fpassword%3d[REDACTED]%26remember%3D1'],
+    [`/cb?next=%2Fa%3Fx%3D1%26pwd%3D${SECRET}%26y%3D2`, '/cb?next=%2Fa%3Fx%3D1%26pwd%3D[REDACTED]%26y%3D2'],
+    [`/cb?next=%2Fa%3Fuser%255Bpassword%255D%3D${SECRET}`, '/cb?next=%2Fa%3Fuser%255Bpassword%255D%3D[REDACTED]'],
+    // Encoded twice (a redirect inside a redirect): %25 is the encoded `%`.
+    [`/cb?r=%2Fa%253Fpassword%253D${SECRET}%2526y%253D2`, '/cb?r=%2Fa%253Fpassword%253D[REDACTED]%2526y%253D2'],
+    [`/cb?next=%2Fa%3Fuser%5Bpassword%5D%3D${SECRET}%26y%3D2`, '/cb?next=%2Fa%3Fuser%5Bpassword%5D%3D[REDACTED]%26y%3D2'],
+    [`/search?q=password+%3D+${SECRET}&page=2`, '/search?q=password+%3D+[REDACTED]&page=2'],
+    [`/search?q=password%20%3D%20${SECRET}&page=2`, '/search?q=password%20%3D%20[REDACTED]&page=2'],
+    [`/search?q=token%3A+${SECRET}`, '/search?q=token%3A+[REDACTED]'],
+    [`/search?q=password+=+${SECRET}`, '/search?q=password+=[REDACTED]'],
+    [`form body user[password]=${SECRET}&user[name]=bob`, 'form body user[password]=[REDACTED]&user[name]=bob'],
+    [`{"user[password]":"${SECRET}"}`, '{"user[password]":"[REDACTED]"}'],
+    [`session%5Bcookie%5D%3Da%3D1%3B%20b%3D2%26x%3D1`, 'session%5Bcookie%5D%3D[REDACTED]%26x%3D1'],
+  ];
+  it.each(cases)('%j', (input, expected) => {
+    expect(redactor.scrub(input)).toBe(expected);
+    expect(redactor.scrub(expected)).toBe(expected);
+  });
+
+  it('leaves bracket and encoded keys that are not secrets alone', () => {
+    for (const text of [
+      '/orders?filter[status]=open&page[size]=20',
+      '/orders?filter%5Bstatus%5D=open',
+      '/cb?next=%2Forders%3Fpage%3D2%26sort%3Dasc',
+      '/search?q=tokenizer+%3D+fast',
+    ]) {
+      expect(redactor.scrub(text)).toBe(text);
+    }
+  });
+});
+
+describe('scrubbing cost on hostile strings', () => {
+  // Each scan must stay linear: a run of whitespace after a key or a scheme used
+  // to be re-read once per character given back (8 KB of spaces: ~50 ms, 32 KB: ~1 s).
+  const hostile: Array<[string, (n: number) => string]> = [
+    ['a key then spaces', (n) => `token:${' '.repeat(n)}`],
+    ['a line key then spaces', (n) => `Cookie:${' '.repeat(n)}`],
+    ['Bearer then spaces', (n) => `Bearer${' '.repeat(n)}`],
+    ['an encoded separator then spaces', (n) => `password%3D${' '.repeat(n)}`],
+    ['an encoded separator then +', (n) => `password%3D${'+'.repeat(n)}&`],
+    ['brackets', (n) => `password${'[a]'.repeat(n / 3)}x=1`],
+    ['encoded brackets', (n) => `password${'%5Ba%5D'.repeat(n / 7)}%3Dx`],
+    ['an open tag', (n) => `<password${' a'.repeat(n / 2)}`],
+    ['a PEM block without END', (n) => `-----BEGIN RSA PRIVATE KEY-----\n${'QUJD'.repeat(n / 4)}`],
+    ['digit groups', (n) => '4111 '.repeat(n / 5)],
+    ['access key ids', (n) => 'AKIAIOSFODNN7EXAMPLE '.repeat(n / 21)],
+  ];
+  // No clock is read: 1 MB scanned quadratically would take hours, so a
+  // backtracking regression fails by the test timeout, linear scans finish.
+  it.each(hostile)('%s: 1 MB is scrubbed (a quadratic scan would never finish)', (_name, make) => {
+    const text = make(1 << 20);
+    const scrubbed = redactor.scrub(text);
+    expect(typeof scrubbed).toBe('string');
+    expect(redactor.scrub(scrubbed)).toBe(scrubbed);
   });
 });
