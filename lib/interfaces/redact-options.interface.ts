@@ -12,7 +12,8 @@ export interface RedactOptions {
    * `a.b[3].AUTHORIZATION` alike. Matched case-insensitively, ignoring `-` and
    * `_` (`apiKey` = `API_KEY` = `api-key`); `*` matches any run of characters
    * (`'*token'`, `'*password*'`). The same names are scrubbed inside strings
-   * as `name=value`, `name: value` and `"name":"value"`.
+   * as `name=value`, `name: value`, `"name":"value"`, `name => value`,
+   * `<name>…</name>`, and in query keys (`user[name]=`, percent-encoded).
    * Added to `DEFAULT_REDACT_KEYS` unless `replaceDefaultKeys` is set.
    * @default []
    */
@@ -31,8 +32,11 @@ export interface RedactOptions {
    */
   patterns?: RegExp[];
   /**
-   * Drop the built-in string patterns (Bearer/Basic credentials, JWTs,
-   * passwords in URLs). `name=value` pairs for `keys` are still scrubbed.
+   * Drop the built-in string patterns: Bearer/Basic credentials, JWTs,
+   * passwords in URLs, and the well-known secret formats (AWS keys and
+   * presigned-URL signatures, PEM private keys, GitHub/GitLab/Slack/Stripe/
+   * Google tokens, card numbers). Values under `keys` are still scrubbed, in
+   * every syntax.
    * @default false
    */
   replaceDefaultPatterns?: boolean;

@@ -52,7 +52,13 @@ describe('Nest 10 compatibility (packed package)', () => {
       /^\[nestjs-incident-logger\] active: keeps the last 30 verbose\/debug\/log records of each request, [^\n]*\n$/,
     );
     expect(child.status).toBe(0);
-    const result = JSON.parse(child.stdout) as CompatResult;
+    const parsed = JSON.parse(child.stdout) as CompatResult;
+    // Nest 10 warns (a global incident) when hashing a dynamic module's metadata
+    // takes over 10 ms, which a loaded CI machine can cause at boot: not under test here.
+    const isSlowSerializeWarning = (incident: Incident) =>
+      incident.scope === 'global' && incident.trigger?.context === 'ModuleTokenFactory';
+    const result = { ...parsed, incidents: parsed.incidents.filter((incident) => !isSlowSerializeWarning(incident)) };
+    expect(parsed.incidents.filter((incident) => incident.scope === 'global').every(isSlowSerializeWarning)).toBe(true);
     expect(result.nest).toMatch(/^10\./);
     expect(result.statuses).toEqual([200, 500, 201]);
     const summary = result.incidents.map((incident) => [
@@ -85,6 +91,6 @@ describe('Nest 10 compatibility (packed package)', () => {
     // Nest 10 passes the stack as a separate string argument: it must land in `stack`.
     expect(result.incidents[1].trigger?.stack).toMatch(/^Error: unhandled on purpose\n\s+at /);
     // A target class whose dependency is a provider of the app module got every incident.
-    expect(result.notified).toEqual(result.incidents.map((incident) => incident.id));
+    expect(result.notified).toEqual(parsed.incidents.map((incident) => incident.id));
   });
 });
