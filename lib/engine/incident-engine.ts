@@ -201,8 +201,7 @@ export class IncidentEngine {
       // Copied: a slice of a large string (or the scrubber's output, made of slices) would keep it all alive.
       const text = detachString(this.scrub(message));
       const context = params[0] as string | undefined;
-      // The context is copied only on a cache miss, so no cache key pins a large string.
-      const scrubbed = context === undefined ? undefined : (this.scrubbedContexts.get(context) ?? this.scrubContext(detachString(context)));
+      const scrubbed = context === undefined ? undefined : this.scrubContext(context);
       scope.add(new LogRecord(level, Date.now(), text, scrubbed), messageRecordBytes(text));
       return;
     }
@@ -226,8 +225,10 @@ export class IncidentEngine {
     if (scrubbed === undefined) {
       // Bounded: a caller passing ever-new strings as context cannot grow it.
       if (this.scrubbedContexts.size >= MAX_CACHED_CONTEXTS) this.scrubbedContexts.clear();
-      scrubbed = this.scrub(context);
-      this.scrubbedContexts.set(context, scrubbed);
+      // Copied on a miss only: no cache key (nor the value scrubbed from it) pins a large string it was cut from.
+      const key = detachString(context);
+      scrubbed = this.scrub(key);
+      this.scrubbedContexts.set(key, scrubbed);
     }
     return scrubbed;
   }
