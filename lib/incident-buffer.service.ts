@@ -20,12 +20,12 @@ export class IncidentBuffer {
 
   /** The current request (or `run()` scope), or undefined in the global scope. */
   get request(): IncidentRequest | undefined {
-    return this.engine.currentScope().request;
+    return this.engine.currentRequest();
   }
 
-  /** The buffered records of the current scope, oldest first. */
+  /** The buffered records of the current scope, oldest first, redacted like an incident's. */
   snapshot(): IncidentRecord[] {
-    return this.engine.currentScope().snapshot();
+    return this.engine.snapshotCurrent();
   }
 
   /**

@@ -8,6 +8,15 @@ import { truncateString } from './serialize/truncate.util';
 
 const MAX_URL_LENGTH = 2048;
 
+/**
+ * Kept as received (query strings carry tokens: the URL is redacted when an
+ * incident or `IncidentBuffer.request` shows it); a longer URL is redacted
+ * before it is cut, so a token across the cut is still recognised.
+ */
+function boundedUrl(engine: IncidentEngine, url: string): string {
+  return url.length <= MAX_URL_LENGTH ? url : truncateString(engine.scrub(url.slice(0, MAX_URL_LENGTH + 256)), MAX_URL_LENGTH, url.length);
+}
+
 type RawRequest = IncomingMessage & { originalUrl?: string };
 
 // One scope per raw request, even if the middleware is mounted twice
@@ -36,8 +45,7 @@ export class IncidentScopeMiddleware implements NestMiddleware {
     const scope = this.engine.openScope({
       id,
       method: req.method ?? 'UNKNOWN',
-      // Query strings carry tokens (?token=…): scrubbed and bounded like any record.
-      url: truncateString(this.engine.scrub(req.originalUrl ?? req.url ?? ''), MAX_URL_LENGTH),
+      url: boundedUrl(this.engine, req.originalUrl ?? req.url ?? ''),
     });
     scopesByRequest.set(req, scope);
     if (setResponseHeader && !res.headersSent) res.setHeader(requestIdHeader, id);

@@ -1,7 +1,11 @@
 import type { LogLevel } from '@nestjs/common';
 import type { IncidentRecord } from '../interfaces';
 
-/** Fixed-shape record (one hidden class, cheap to allocate on the hot path). */
+/**
+ * A finished record: bounded, copied and redacted. What targets, snapshots and
+ * dumps receive, and what the slow capture path (errors, long strings, objects
+ * that need the safe serialiser) buffers. Fixed shape: one hidden class.
+ */
 export class LogRecord implements IncidentRecord {
   constructor(
     readonly level: LogLevel,
@@ -12,6 +16,38 @@ export class LogRecord implements IncidentRecord {
     readonly data: Record<string, unknown> | undefined = undefined,
   ) {}
 }
+
+/**
+ * A string message buffered as logged (bounded and copied, not yet redacted).
+ * Almost every buffered record is discarded unread, so redaction waits until
+ * the record leaves the buffer (`RecordScrubber`). Four fields: smaller than
+ * a `LogRecord`.
+ */
+export class RawTextRecord implements IncidentRecord {
+  constructor(
+    readonly level: LogLevel,
+    readonly timestamp: number,
+    readonly message: string,
+    readonly context: string | undefined,
+  ) {}
+}
+
+/**
+ * A plain object or array buffered as its JSON text, whose keys were checked
+ * (no secret key) but whose strings are not yet redacted: each string in the
+ * JSON is scrubbed when the record leaves the buffer.
+ */
+export class RawJsonRecord implements IncidentRecord {
+  constructor(
+    readonly level: LogLevel,
+    readonly timestamp: number,
+    readonly message: string,
+    readonly context: string | undefined,
+  ) {}
+}
+
+/** What a scope buffers: finished records, or raw ones redacted on the way out. */
+export type BufferedRecord = LogRecord | RawTextRecord | RawJsonRecord;
 
 const RECORD_OVERHEAD_BYTES = 72;
 

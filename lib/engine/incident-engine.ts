@@ -1,7 +1,8 @@
 import type { LogLevel } from '@nestjs/common';
 import { captureRecords } from '../capture/capture-records.util';
 import type { CapturePolicy } from '../capture/capture-policy.interface';
-import { LogRecord, messageRecordBytes, recordBytes } from '../capture/log-record';
+import { messageRecordBytes, RawTextRecord, recordBytes } from '../capture/log-record';
+import { RecordScrubber } from '../capture/record-scrubber';
 import type { IncidentBufferStats } from '../interfaces/incident-buffer-stats.interface';
 import type { Incident, IncidentReason, IncidentRecord, IncidentRequest } from '../interfaces/incident.interface';
 import type { ResolvedIncidentLoggerOptions } from '../options/resolved-options.interface';
@@ -39,7 +40,11 @@ export class IncidentEngine {
   private readonly dispatcher: IncidentDispatcher;
   private readonly registry: ScopeRegistry<IncidentScope>;
   private readonly processHooks: ProcessHooks;
-  private readonly scrubbedContexts = new Map<string, string>();
+  private readonly scrubber: RecordScrubber;
+  /** Each context string as buffered: a copy, so no record pins a large string a context was cut from. */
+  private readonly contexts = new Map<string, string>();
+  /** The scrubbed form of each live scope's request, built once (`IncidentBuffer.request`). */
+  private readonly shownRequests = new WeakMap<IncidentRequest, IncidentRequest>();
 
   constructor(
     private readonly options: ResolvedIncidentLoggerOptions,
@@ -48,9 +53,10 @@ export class IncidentEngine {
     this.enabled = enabledLevelTable(options.logLevels);
     this.flushValue = LOG_LEVEL_VALUES[options.flushLevel];
     this.policy = options.capture;
+    this.scrubber = new RecordScrubber(options.capture);
     this.registry = new ScopeRegistry(options.maxTotalBufferBytes);
     this.globalScope = new IncidentScope('global', options.bufferSize, options.maxBufferBytes);
-    this.dispatcher = new IncidentDispatcher(targets, new InternalReporter());
+    this.dispatcher = new IncidentDispatcher(targets, new InternalReporter(undefined, (text) => this.scrubber.text(text)));
     this.processHooks = new ProcessHooks(
       {
         onCrash: (error, origin) => this.flushCrash(error, origin),
@@ -86,7 +92,7 @@ export class IncidentEngine {
       this.flushScope(scope, 'level', records, value === FATAL);
     } catch (error) {
       // The logger must never be the thing that breaks the app.
-      this.dispatcher.reporter.report('capture', `a ${level} record was lost: ${this.scrub(describeFailure(error))}`);
+      this.dispatcher.reporter.report('capture', `a ${level} record was lost: ${describeFailure(error)}`);
     }
   }
 
@@ -109,6 +115,23 @@ export class IncidentEngine {
     return scope === undefined || scope === DELIVERY_SCOPE ? this.globalScope : scope;
   }
 
+  /** The current scope's buffered records, oldest first, redacted. */
+  snapshotCurrent(): IncidentRecord[] {
+    return this.scrubber.records(this.currentScope().snapshot());
+  }
+
+  /** The current scope's request, redacted; undefined in the global scope. */
+  currentRequest(): IncidentRequest | undefined {
+    const request = this.currentScope().request;
+    if (request === undefined) return undefined;
+    let shown = this.shownRequests.get(request);
+    if (shown === undefined) {
+      shown = this.scrubber.request(request) as IncidentRequest;
+      this.shownRequests.set(request, shown);
+    }
+    return shown;
+  }
+
   /** Writes the current scope's window as a `manual` incident. */
   flushCurrent(): Incident | undefined {
     return this.flushScope(this.currentScope(), 'manual');
@@ -129,9 +152,9 @@ export class IncidentEngine {
     return this.registry.stats();
   }
 
-  /** Redacts text that leaves the capture path (request URLs, stderr reports). */
+  /** Redacts free text on its way out (stderr reports, long URLs before they are cut). */
   scrub(text: string): string {
-    return this.policy.redactor ? this.policy.redactor.scrub(text) : text;
+    return this.scrubber.text(text);
   }
 
   /** Whether the startup line (and the not-installed warning) are wanted. */
@@ -165,19 +188,25 @@ export class IncidentEngine {
     await this.dispatcher.close();
   }
 
-  /** Writes the scope's window (plus an optional trigger) as an incident. */
+  /**
+   * Writes the scope's window (plus an optional trigger) as an incident. The
+   * one place records leave a buffer for the targets: redacted here, once,
+   * before any target sees them.
+   */
   private flushScope(scope: IncidentScope, reason: IncidentReason, trigger?: IncidentRecord[], durable = false): Incident | undefined {
     const window = scope.take();
-    const records = trigger ? window.records.concat(trigger) : window.records;
+    if (window.records.length === 0 && trigger === undefined) return undefined;
+    const records = this.scrubber.records(window.records);
+    if (trigger) records.push(...this.scrubber.records(trigger));
     if (records.length === 0) return undefined;
     return this.dispatcher.dispatch(
       {
         reason,
         scope: scope.kind,
         records,
-        trigger: trigger?.[trigger.length - 1],
+        trigger: trigger ? records[records.length - 1] : undefined,
         dropped: window.dropped,
-        request: scope.request,
+        request: this.scrubber.request(scope.request),
       },
       durable,
     );
@@ -198,11 +227,13 @@ export class IncidentEngine {
       message.length <= this.policy.limits.maxStringLength &&
       (params.length === 0 || (params.length === 1 && typeof params[0] === 'string' && params[0].length <= MAX_CONTEXT_FAST_PATH))
     ) {
-      // Copied: a slice of a large string (or the scrubber's output, made of slices) would keep it all alive.
-      const text = detachString(this.scrub(message));
+      // Copied: a slice of a large string would keep it all alive. Redacted on the way out (RecordScrubber).
+      const text = detachString(message);
       const context = params[0] as string | undefined;
-      const scrubbed = context === undefined ? undefined : this.scrubContext(context);
-      scope.add(new LogRecord(level, Date.now(), text, scrubbed), messageRecordBytes(text));
+      scope.add(
+        new RawTextRecord(level, Date.now(), text, context === undefined ? undefined : this.internContext(context)),
+        messageRecordBytes(text),
+      );
       return;
     }
     for (const record of captureRecords(level, message, params, this.policy, Date.now())) {
@@ -215,21 +246,20 @@ export class IncidentEngine {
     const text = typeof message === 'string' ? message : message instanceof Error ? message.message : typeof message;
     this.dispatcher.reporter.report(
       'reentrant',
-      `a target logged "${level}" while writing an incident (not turned into a new incident): ${this.scrub(String(text).slice(0, 200))}`,
+      `a target logged "${level}" while writing an incident (not turned into a new incident): ${String(text).slice(0, 200)}`,
     );
   }
 
-  /** Contexts are a handful of class names passed on every call: scrub each once. */
-  private scrubContext(context: string): string {
-    let scrubbed = this.scrubbedContexts.get(context);
-    if (scrubbed === undefined) {
+  /** Contexts are a handful of class names passed on every call: each is copied once. */
+  private internContext(context: string): string {
+    let kept = this.contexts.get(context);
+    if (kept === undefined) {
       // Bounded: a caller passing ever-new strings as context cannot grow it.
-      if (this.scrubbedContexts.size >= MAX_CACHED_CONTEXTS) this.scrubbedContexts.clear();
-      // Copied on a miss only: no cache key (nor the value scrubbed from it) pins a large string it was cut from.
-      const key = detachString(context);
-      scrubbed = this.scrub(key);
-      this.scrubbedContexts.set(key, scrubbed);
+      if (this.contexts.size >= MAX_CACHED_CONTEXTS) this.contexts.clear();
+      // Copied: no record (nor cache key) pins a large string the context was cut from.
+      kept = detachString(context);
+      this.contexts.set(kept, kept);
     }
-    return scrubbed;
+    return kept;
   }
 }

@@ -250,8 +250,8 @@ describe('IncidentLogger through the Nest Logger facade', () => {
     Logger.debug('second', 'token=ctx-secret'); // served from the cache
     for (let i = 0; i < 2000; i++) Logger.debug('noise', `Ctx${i}`);
     // An internal bound: read from the engine behind the logger.
-    const engine = ctx.app.get(IncidentEngine) as unknown as { scrubbedContexts: Map<string, string> };
-    expect(engine.scrubbedContexts.size).toBeLessThanOrEqual(512);
+    const engine = ctx.app.get(IncidentEngine) as unknown as { contexts: Map<string, string> };
+    expect(engine.contexts.size).toBeLessThanOrEqual(512);
     Logger.debug('third', 'token=ctx-secret'); // computed again after the cache was cleared
     ctx.buffer.clear();
     Logger.debug('fourth', 'token=ctx-secret');
