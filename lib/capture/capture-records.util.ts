@@ -140,9 +140,11 @@ function captureMessageSafely(message: unknown, policy: CapturePolicy): Captured
 
 /**
  * Turns one Nest log call into records, one per message as ConsoleLogger
- * prints one line per message. Everything is copied, bounded and redacted now,
- * so the records hold no reference to the logged values (later mutation does
- * not change them) and no secret enters a buffer.
+ * prints one line per message: the slow path (errors, several messages, long
+ * strings, values that need the safe serialiser, and every trigger).
+ * Everything is copied, bounded and redacted now, so the records hold no
+ * reference to the logged values (later mutation does not change them). The
+ * engine's hot paths buffer raw records instead (see RecordScrubber).
  */
 export function captureRecords(
   level: LogLevel,

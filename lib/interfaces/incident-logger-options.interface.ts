@@ -89,7 +89,9 @@ export interface IncidentLoggerModuleOptions {
    */
   startupNotice?: boolean;
   /**
-   * Redaction applied when a record is captured, before it is buffered:
+   * Redaction of everything a target, snapshot or report shows (applied
+   * when a record leaves the buffer, or at capture for errors and values
+   * that need it; see docs/safety.md#redaction):
    * values under secret-looking property names (any depth, any case) and
    * secret-looking substrings of every string (Bearer/Basic credentials, JWTs,
    * passwords in URLs, `token=…` pairs) are replaced by a censor. `false`

@@ -1,7 +1,9 @@
 /**
- * Redaction settings (`IncidentLoggerModuleOptions.redact`). Redaction runs when
- * a record is captured, before it enters a buffer, so a secret is never held
- * in memory by the logger nor written by any target.
+ * Redaction settings (`IncidentLoggerModuleOptions.redact`). Nothing a target
+ * writes, `snapshot()` returns or a stderr report says carries a secret. String
+ * messages and plain objects are scrubbed when they leave the buffer (most are
+ * discarded unread); errors and values that need the safe serialiser at
+ * capture. See docs/safety.md#redaction.
  * @publicApi
  */
 export interface RedactOptions {

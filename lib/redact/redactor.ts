@@ -119,7 +119,7 @@ function looksLikeBasicCredentials(value: string): boolean {
 }
 
 /**
- * Builds the redactor used at capture time. Throws (with a message naming the
+ * Builds the redactor (used at capture and when records leave the buffer). Throws (with a message naming the
  * bad option) on invalid options; `resolveOptions` turns that into a startup
  * error.
  */
