@@ -27,15 +27,20 @@ function fits(state: FastState, extra = 0): boolean {
   return state.out.length + extra + CONTAINER_RESERVE * state.maxOpen <= state.limits.maxJsonLength;
 }
 
-/** `JSON.stringify(text)`; without its call when nothing needs escaping (most keys and short values). */
-function quote(text: string): string {
-  if (text.length > SCAN_LIMIT) return JSON.stringify(text);
+/** Whether JSON.stringify writes `text` as is between quotes (most keys and short values). */
+function isJsonSafe(text: string): boolean {
+  if (text.length > SCAN_LIMIT) return false;
   for (let index = 0; index < text.length; index++) {
     const code = text.charCodeAt(index);
-    // Control characters, `"`, `\` and surrogates (JSON escapes a lone one): JSON.stringify decides.
-    if (code < 0x20 || code === 0x22 || code === 0x5c || (code >= 0xd800 && code <= 0xdfff)) return JSON.stringify(text);
+    // Control characters, `"`, `\` and surrogates (JSON escapes a lone one).
+    if (code < 0x20 || code === 0x22 || code === 0x5c || (code >= 0xd800 && code <= 0xdfff)) return false;
   }
-  return `"${text}"`;
+  return true;
+}
+
+/** `JSON.stringify(text)`, without its call when nothing needs escaping. */
+function quote(text: string): string {
+  return isJsonSafe(text) ? `"${text}"` : JSON.stringify(text);
 }
 
 /** A key or string value as `boundText` keeps it when no cut is needed; `undefined` when it would be cut. */
@@ -99,14 +104,15 @@ function writeEntries(value: Record<string, unknown>, depth: number, state: Fast
     if (state.isSecretKey !== undefined && state.isSecretKey(key)) return false;
     const keptKey = keptText(key, state);
     if (keptKey === undefined) return false;
-    const prefix = `${written === 0 ? '' : ','}${quote(keptKey)}:`;
     const item = value[key];
     if (item === undefined) {
       // Omitted, as JSON.stringify does; toSafeJson writes its key first, then takes it back: it must fit meanwhile.
-      if (++state.nodes > state.limits.maxNodes || !fits(state, prefix.length)) return false;
+      if (++state.nodes > state.limits.maxNodes || !fits(state, quote(keptKey).length + 2)) return false;
       continue;
     }
-    state.out += prefix;
+    // Fewest concatenations: the key's text goes in as is between its quotes, when it can.
+    const separator = written === 0 ? '' : ',';
+    state.out += isJsonSafe(keptKey) ? `${separator}"${keptKey}":` : `${separator}${JSON.stringify(keptKey)}:`;
     if (!writeValue(item, depth + 1, state)) return false;
     written++;
   }
