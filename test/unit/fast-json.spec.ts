@@ -202,7 +202,7 @@ describe('toFastJson: everything else is left to toSafeJson', () => {
     ['a typed array with Object.prototype', swapped(new Uint16Array(2))],
     ['an array subclass', { a: Object.setPrototypeOf([1], Object.create(Array.prototype) as object) }],
     ['an arguments object', args],
-    ['a boxed string', { s: new String('abc') }], // eslint-disable-line no-new-wrappers
+    ['a boxed string', { s: new String('abc') }],
     ['a cycle', cyclic],
   ];
 
