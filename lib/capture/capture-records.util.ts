@@ -1,6 +1,8 @@
 import type { LogLevel } from '@nestjs/common';
+import { cachedSecretKeyTest } from '../redact/secret-key-cache.util';
 import { boundText } from '../serialize/bound-text.util';
 import { detachString } from '../serialize/detach-string.util';
+import { toFastJson } from '../serialize/fast-json.util';
 import { toSafeJson } from '../serialize/safe-json.util';
 import { truncateString } from '../serialize/truncate.util';
 import { describeFailure, describeFunction, isErrorLike, readField } from '../shared/hostile-value.util';
@@ -125,7 +127,14 @@ function captureMessage(message: unknown, policy: CapturePolicy, lazyDepth = 0):
     }
     return captureMessage(produced, policy, lazyDepth + 1);
   }
-  if (typeof message === 'object' && message !== null) return { text: toSafeJson(message, policy.limits, policy.redactor) };
+  if (typeof message === 'object' && message !== null) {
+    // Plain data in one quick walk; whatever it leaves (see toFastJson) takes the safe walk.
+    const { limits, redactor } = policy;
+    const fast = redactor
+      ? toFastJson(message, limits, cachedSecretKeyTest(redactor), (text) => redactor.scrub(text))
+      : toFastJson(message, limits);
+    return { text: fast ?? toSafeJson(message, limits, redactor) };
+  }
   return { text: safeText(typeof message === 'symbol' ? message.toString() : message, policy) };
 }
 
