@@ -1,7 +1,7 @@
 import type { LogLevel } from '@nestjs/common';
 import { captureRecords } from '../capture/capture-records.util';
 import type { CapturePolicy } from '../capture/capture-policy.interface';
-import { messageRecordBytes, RawTextRecord, recordBytes } from '../capture/log-record';
+import { messageRecordBytes, RawJsonRecord, RawTextRecord, recordBytes } from '../capture/log-record';
 import { RecordScrubber } from '../capture/record-scrubber';
 import type { IncidentBufferStats } from '../interfaces/incident-buffer-stats.interface';
 import type { Incident, IncidentReason, IncidentRecord, IncidentRequest } from '../interfaces/incident.interface';
@@ -9,7 +9,9 @@ import type { ResolvedIncidentLoggerOptions } from '../options/resolved-options.
 import { IncidentScope } from '../scope/incident-scope';
 import { ScopeRegistry } from '../scope/scope-registry';
 import { scopeStorage } from '../scope/scope-storage';
+import { cachedSecretKeyTest } from '../redact/secret-key-cache.util';
 import { detachString } from '../serialize/detach-string.util';
+import { toFastJson } from '../serialize/fast-json.util';
 import { describeFailure } from '../shared/hostile-value.util';
 import { InternalReporter } from '../shared/internal-reporter';
 import { LOG_LEVEL_VALUES } from '../shared/log-levels';
@@ -41,6 +43,8 @@ export class IncidentEngine {
   private readonly registry: ScopeRegistry<IncidentScope>;
   private readonly processHooks: ProcessHooks;
   private readonly scrubber: RecordScrubber;
+  /** Keys of logged objects repeat: whether each names a secret is remembered. */
+  private readonly isSecretKey: ((key: string) => boolean) | undefined;
   /** Each context string as buffered: a copy, so no record pins a large string a context was cut from. */
   private readonly contexts = new Map<string, string>();
   /** The scrubbed form of each live scope's request, built once (`IncidentBuffer.request`). */
@@ -54,6 +58,7 @@ export class IncidentEngine {
     this.flushValue = LOG_LEVEL_VALUES[options.flushLevel];
     this.policy = options.capture;
     this.scrubber = new RecordScrubber(options.capture);
+    this.isSecretKey = options.capture.redactor ? cachedSecretKeyTest(options.capture.redactor) : undefined;
     this.registry = new ScopeRegistry(options.maxTotalBufferBytes);
     this.globalScope = new IncidentScope('global', options.bufferSize, options.maxBufferBytes);
     this.dispatcher = new IncidentDispatcher(targets, new InternalReporter(undefined, (text) => this.scrubber.text(text)));
@@ -221,20 +226,23 @@ export class IncidentEngine {
   }
 
   private buffer(scope: IncidentScope, level: LogLevel, message: unknown, params: unknown[]): void {
-    // Hot path: a short string message, with or without the facade's context.
-    if (
-      typeof message === 'string' &&
-      message.length <= this.policy.limits.maxStringLength &&
-      (params.length === 0 || (params.length === 1 && typeof params[0] === 'string' && params[0].length <= MAX_CONTEXT_FAST_PATH))
-    ) {
-      // Copied: a slice of a large string would keep it all alive. Redacted on the way out (RecordScrubber).
-      const text = detachString(message);
-      const context = params[0] as string | undefined;
-      scope.add(
-        new RawTextRecord(level, Date.now(), text, context === undefined ? undefined : this.internContext(context)),
-        messageRecordBytes(text),
-      );
-      return;
+    // Hot paths: one message, with or without the facade's context, buffered raw (redacted on the way out).
+    if (params.length === 0 || (params.length === 1 && typeof params[0] === 'string' && params[0].length <= MAX_CONTEXT_FAST_PATH)) {
+      const context = params.length === 0 ? undefined : this.internContext(params[0] as string);
+      if (typeof message === 'string' && message.length <= this.policy.limits.maxStringLength) {
+        // Copied: a slice of a large string would keep it all alive.
+        const text = detachString(message);
+        scope.add(new RawTextRecord(level, Date.now(), text, context), messageRecordBytes(text));
+        return;
+      }
+      if (typeof message === 'object' && message !== null) {
+        // Plain data; anything else (errors, class instances, secret keys, limits) takes the safe path below.
+        const json = toFastJson(message, this.policy.limits, this.isSecretKey);
+        if (json !== undefined) {
+          scope.add(new RawJsonRecord(level, Date.now(), json, context), messageRecordBytes(json));
+          return;
+        }
+      }
     }
     for (const record of captureRecords(level, message, params, this.policy, Date.now())) {
       scope.add(record, recordBytes(record));

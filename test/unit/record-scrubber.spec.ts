@@ -133,21 +133,61 @@ describe('redaction on the way out, through the logger', () => {
     ctx.buffer.run(() => {
       logger.debug('calling upstream with Bearer hot-secret-1');
       Logger.debug('static', 'token=ctx-secret-2');
-      // As buffered: raw (no redaction paid on the hot path).
+      logger.debug({ user: 'bob', note: 'password=json-secret-4' });
+      logger.debug({ user: 'bob', password: 'key-secret-5' });
+      // As buffered: raw (no redaction paid on the hot path), except an object with a secret key (censored by the safe path).
       const engine = ctx.app.get(IncidentEngine);
       const buffered = engine.currentScope().snapshot();
-      expect(buffered.every((record) => record instanceof RawTextRecord)).toBe(true);
+      expect(buffered.map((record) => record.constructor)).toEqual([RawTextRecord, RawTextRecord, RawJsonRecord, LogRecord]);
       expect(JSON.stringify(buffered)).toContain('hot-secret-1');
+      expect(JSON.stringify(buffered)).toContain('json-secret-4');
+      expect(JSON.stringify(buffered)).not.toContain('key-secret-5');
       // Every way out is redacted.
       expect(ctx.buffer.snapshot().map((r) => [r.message, r.context])).toEqual([
         ['calling upstream with Bearer [REDACTED]', 'Orders'],
         ['static', 'token=[REDACTED]'],
+        ['{"user":"bob","note":"password=[REDACTED]"}', 'Orders'],
+        ['{"user":"bob","password":"[REDACTED]"}', 'Orders'],
       ]);
-      expect(ctx.buffer.flush()?.records.map((r) => r.message)).toEqual(['calling upstream with Bearer [REDACTED]', 'static']);
+      expect(ctx.buffer.flush()?.records.map((r) => r.message)).toEqual([
+        'calling upstream with Bearer [REDACTED]',
+        'static',
+        '{"user":"bob","note":"password=[REDACTED]"}',
+        '{"user":"bob","password":"[REDACTED]"}',
+      ]);
       logger.debug('again Bearer hot-secret-3');
       expect(ctx.buffer.dumpAll().flatMap((i) => i.records.map((r) => r.message))).toContain('again Bearer [REDACTED]');
     });
     expect(JSON.stringify(target.incidents)).not.toMatch(/secret-\d/);
+  });
+
+  it('property: a plain value logged at debug is shown exactly as capture-time redaction showed it', () => {
+    const logger = new Logger('Plain');
+    const plain = fc.letrec((tie) => ({
+      value: fc.oneof(
+        { depthSize: 'small' },
+        text,
+        fc.integer(),
+        fc.double(),
+        fc.boolean(),
+        fc.constant(null),
+        tie('array'),
+        tie('object'),
+      ),
+      array: fc.array(tie('value'), { maxLength: 4 }),
+      object: fc.dictionary(fc.oneof(text, fc.constantFrom('note', 'password', 'apiKey', 'user')), tie('value'), { maxKeys: 4 }),
+    }));
+    // Objects and arrays (a string or number message is text, not JSON).
+    const container = fc.oneof(plain.array, plain.object);
+    fc.assert(
+      fc.property(container, (value) => {
+        const shown = ctx.buffer.run(() => {
+          logger.debug(value);
+          return ctx.buffer.snapshot();
+        });
+        expect(shown.map((r) => r.message)).toEqual([toSafeJson(value, DEFAULT_CAPTURE_LIMITS, redactor)]);
+      }),
+    );
   });
 
   it('property: a secret planted in a string or object logged at debug never reaches the incident', () => {
