@@ -13,7 +13,11 @@ const ROOT = path.resolve(__dirname, '..');
 const DIST = path.join(ROOT, 'dist');
 const RESULTS_DIR = path.join(__dirname, 'results');
 
-/** @typedef {{ median: number, min: number, max: number, n: number }} Summary */
+/**
+ * Median, quartiles (p25/p75: the spread without the outliers), min and max, and how many values.
+ * The quartiles are optional: results files saved before they existed lack them.
+ * @typedef {{ median: number, min: number, max: number, n: number, p25?: number, p75?: number }} Summary
+ */
 
 /**
  * One goal of a part: what was measured against what was aimed for.
@@ -60,20 +64,38 @@ function progress(/** @type {unknown[]} */ ...parts) {
 
 /** @param {number[]} values */
 function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+  return quantile(values, 0.5);
 }
 
 /**
- * Median, min and max of the finite values (a failed diagnostic run is NaN and left out).
+ * The q-quantile (0..1) with linear interpolation between the closest ranks.
+ * @param {number[]} values
+ * @param {number} q
+ */
+function quantile(values, q) {
+  const sorted = [...values].sort((a, b) => a - b);
+  if (sorted.length === 0) return NaN;
+  const at = (sorted.length - 1) * q;
+  const low = Math.floor(at);
+  return low + 1 < sorted.length ? sorted[low] + (sorted[low + 1] - sorted[low]) * (at - low) : sorted[low];
+}
+
+/**
+ * Median, quartiles, min and max of the finite values (a failed diagnostic run is NaN and left out).
  * @param {number[]} values
  * @returns {Summary}
  */
 function summarize(values) {
   const finite = values.filter(Number.isFinite);
-  if (finite.length === 0) return { median: NaN, min: NaN, max: NaN, n: 0 };
-  return { median: median(finite), min: Math.min(...finite), max: Math.max(...finite), n: finite.length };
+  if (finite.length === 0) return { median: NaN, min: NaN, max: NaN, n: 0, p25: NaN, p75: NaN };
+  return {
+    median: median(finite),
+    min: Math.min(...finite),
+    max: Math.max(...finite),
+    n: finite.length,
+    p25: quantile(finite, 0.25),
+    p75: quantile(finite, 0.75),
+  };
 }
 
 /**
