@@ -4,7 +4,7 @@
 // several processes (interleaved) x several rounds; medians with quartiles,
 // goal ratios paired per process.
 const path = require('node:path');
-const { fmt, median, progress, ratio, runChild, saveResults, summarize, table, targetRow } = require('./common');
+const { fmt, mapLimit, median, progress, ratio, runChild, saveResults, summarize, table, targetRow } = require('./common');
 
 /** @typedef {import('./common').Summary} Summary */
 /** @typedef {import('./common').PartReport} PartReport */
@@ -79,7 +79,7 @@ async function runHot({ smoke = false } = {}) {
   for (let p = 0; p < config.processes; p++) {
     // Every other pass runs the loggers in reverse order, so that a drift of the machine's load favours none.
     const order = p % 2 ? [...SUBJECTS].reverse() : SUBJECTS;
-    for (const [id, , modes, diagnostic] of order) {
+    await mapLimit(order, smoke ? 2 : 1, async ([id, , modes, diagnostic]) => {
       progress(`hot: process ${p + 1}/${config.processes} ${id}`);
       /** @type {HotChildResult} */
       let result;
@@ -90,14 +90,14 @@ async function runHot({ smoke = false } = {}) {
       } catch (error) {
         if (!diagnostic) throw error;
         progress(`hot: diagnostic ${id} failed, reported as n/a: ${String(error instanceof Error ? error.message : error).split('\n')[0]}`);
-        continue;
+        return;
       }
       for (const [mode, { nsPerCall }] of Object.entries(result.modes)) {
         const m = /** @type {Mode} */ (mode);
         (subjects[id].samples[m] ??= []).push(...nsPerCall);
         (subjects[id].perProcess[m] ??= [])[p] = median(nsPerCall);
       }
-    }
+    });
   }
   progress('hot: formatting check');
   /** @type {CheckResult} */

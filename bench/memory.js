@@ -4,7 +4,7 @@
 // text) and per scope, the heap with thousands of concurrent scopes, and what
 // the module keeps per in-flight HTTP request. Several processes; medians with min/max.
 const path = require('node:path');
-const { fmt, progress, runChild, saveResults, summarize, table, targetRow } = require('./common');
+const { fmt, mapLimit, progress, runChild, saveResults, summarize, table, targetRow } = require('./common');
 
 /** @typedef {import('./common').Summary} Summary */
 /** @typedef {import('./common').PartReport} PartReport */
@@ -21,7 +21,7 @@ const { fmt, progress, runChild, saveResults, summarize, table, targetRow } = re
  */
 
 const CHILD = path.join(__dirname, 'memory.child.js');
-const REQUESTS_CHILD = path.join(__dirname, 'memory.requests.child.js');
+const REQUEST_CHILD = path.join(__dirname, 'memory.requests.child.js');
 /** The app with the module, without it (`logger: false`), and without it but with a bare AsyncLocalStorage.run() middleware: interleaved. */
 const REQUEST_MODES = ['module', 'control', 'als'];
 /** @type {{ full: MemoryConfig, smoke: MemoryConfig }} */
@@ -51,10 +51,11 @@ async function runMemory({ smoke = false } = {}) {
   for (let p = 0; p < config.processes; p++) {
     progress(`memory: process ${p + 1}/${config.processes} (${config.scopes} scopes)`);
     runs.push(await runChild(CHILD, [config.scopes], { execArgv: ['--expose-gc'] }));
-    for (const mode of REQUEST_MODES) {
+    const parked = await mapLimit(REQUEST_MODES, smoke ? 3 : 1, (mode) => {
       progress(`memory: process ${p + 1}/${config.processes} (${config.requests} in-flight HTTP requests, ${mode})`);
-      (requestRuns[mode] ??= []).push(await runChild(REQUESTS_CHILD, [mode, config.requests], { execArgv: ['--expose-gc'] }));
-    }
+      return runChild(REQUEST_CHILD, [mode, config.requests], { execArgv: ['--expose-gc'] });
+    });
+    REQUEST_MODES.forEach((mode, i) => (requestRuns[mode] ??= []).push(parked[i]));
   }
   const summary = memorySummary(runs, requestRuns);
   return saveResults('memory', { smoke, config, seconds: (Date.now() - started) / 1000, summary, runs, requestRuns });
