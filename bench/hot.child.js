@@ -4,6 +4,9 @@
 // cross-talk between loggers). Usage (forked by bench/hot.js):
 //   node --expose-gc bench/hot.child.js <subject> <burst,sustained> <rounds> <roundMs> <warmupMs> <burstSize>
 // Sends { subject, modes: { burst: { nsPerCall: [...one value per round] }, sustained: ... } } over IPC.
+// Instruction counts (bench/hot.instructions.js runs it under callgrind):
+//   node bench/hot.child.js <subject> count <warmCalls> <calls> <burstSize>
+// makes <warmCalls> then <calls> calls in bursts (each in its scope), synchronously, and exits: no IPC, nothing timed.
 // Every call builds its message (or object) as application code does: an id interpolated per call.
 const fs = require('node:fs');
 const { AsyncLocalStorage } = require('node:async_hooks');
@@ -321,8 +324,36 @@ async function measure(subject, mode, { rounds, roundMs, warmupMs, burstSize }, 
   return { nsPerCall, callsPerRound };
 }
 
+/** The builtin the counted calls run under: callgrind collects inside it only (--toggle-collect); nothing else calls it. */
+const COUNTED_BUILTIN = 'Builtins_TypedArrayPrototypeReduceRight';
+
+/**
+ * `warm` calls, then `calls` calls under COUNTED_BUILTIN, in bursts of `burstSize`, each burst in its scope,
+ * with no event-loop turn between them: under callgrind with --toggle-collect, the instructions counted are
+ * those of the calls (and of the collections they cause), nothing of the boot or warm-up. Sync subjects only.
+ * @param {Subject} subject @param {number} warm @param {number} calls @param {number} burstSize
+ */
+function countOnly(subject, warm, calls, burstSize) {
+  if (subject.written) throw new Error('instruction counts are for loggers that write synchronously');
+  const { call, scoped } = subject;
+  const burst = () => {
+    for (let i = 0; i < burstSize; i++) call();
+    return 0;
+  };
+  const oneBurst = (/** @type {number} */ acc) => (scoped ? scoped(burst) : burst()) + acc;
+  for (let done = 0; done < warm; done += burstSize) oneBurst(0);
+  global.gc?.(); // an empty young generation: the collections inside the count are the calls' own, the same in every run
+  sink ^= new Uint8Array(Math.ceil(calls / burstSize)).reduceRight(oneBurst, 0);
+}
+
 async function main() {
   const [name, modesArg, roundsArg, roundMsArg, warmupMsArg, burstArg] = process.argv.slice(2);
+  if (modesArg === 'count') {
+    if (!SUBJECTS[name]) throw new Error(`unknown subject ${name}`);
+    countOnly(await SUBJECTS[name](), Number(roundsArg), Number(roundMsArg), Number(warmupMsArg));
+    process.stderr.write(`sink ${sink & 1}\n`);
+    return;
+  }
   const options = { rounds: Number(roundsArg), roundMs: Number(roundMsArg), warmupMs: Number(warmupMsArg), burstSize: Number(burstArg) };
   if (!SUBJECTS[name]) throw new Error(`unknown subject ${name}`);
   const subject = await SUBJECTS[name]();
@@ -338,4 +369,4 @@ async function main() {
 
 if (require.main === module) childMain(main);
 
-module.exports = {};
+module.exports = { COUNTED_BUILTIN };

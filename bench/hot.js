@@ -26,11 +26,13 @@ const { fmt, mapLimit, median, progress, ratio, runChild, saveResults, summarize
  *   subjects: Record<string, HotSubject>,
  *   formattingCheck: CheckResult,
  *   ratios: ReturnType<typeof hotRatios>,
+ *   instructions?: import('./hot.instructions').InstructionsResult,
  * }} HotSaved
  */
 
 const CHILD = path.join(__dirname, 'hot.child.js');
 const CHECK = path.join(__dirname, 'check.child.js');
+const { countInstructions } = require('./hot.instructions');
 
 /** @type {Array<[id: string, label: string, modes: string, diagnostic?: boolean]>} Order = run order inside one pass. */
 const SUBJECTS = [
@@ -70,7 +72,7 @@ const CONFIG = {
 };
 
 /** @returns {Promise<string>} the results file */
-async function runHot({ smoke = false } = {}) {
+async function runHot({ smoke = false, instructions = false } = {}) {
   const config = CONFIG[smoke ? 'smoke' : 'full'];
   /** @type {Record<string, HotSubject>} */
   const subjects = {};
@@ -106,7 +108,8 @@ async function runHot({ smoke = false } = {}) {
   for (const subject of Object.values(subjects)) {
     for (const [mode, values] of Object.entries(subject.samples)) subject.stats[/** @type {Mode} */ (mode)] = summarize(values);
   }
-  const data = { smoke, config, seconds: (Date.now() - started) / 1000, subjects, formattingCheck };
+  const counted = instructions ? await countInstructions({ smoke }) : undefined;
+  const data = { smoke, config, seconds: (Date.now() - started) / 1000, subjects, formattingCheck, instructions: counted };
   return saveResults('hot', { ...data, ratios: hotRatios(data) });
 }
 
@@ -170,40 +173,56 @@ function renderHot(saved) {
   const objectOurs = subjects['incident-object']?.stats.burst?.median ?? NaN;
   /** @param {Summary | undefined} s */
   const cell = (s) => (s ? [fmt(s.median), s.p25 === undefined ? '' : `${fmt(s.p25)}-${fmt(s.p75)}`] : ['', '']);
+  const counted = saved.instructions?.perCall;
   const rows = Object.entries(subjects).map(([id, s]) => {
     const base = id.includes('object') ? objectOurs : ours;
-    return [
+    const row = [
       s.label,
       ...cell(s.stats.burst),
       ...cell(s.stats.sustained),
       id.startsWith('ref-') ? '' : ratio((s.stats.burst?.median ?? NaN) / base),
     ];
+    return counted ? [...row, counted[id] === undefined ? '' : fmt(counted[id], 0)] : row;
   });
   const resultTable = table(
-    ['ns per call', `burst of ${config.burstSize}: median`, 'p25-p75', 'sustained: median', 'p25-p75', 'vs this module (burst)'],
+    [
+      'ns per call',
+      `burst of ${config.burstSize}: median`,
+      'p25-p75',
+      'sustained: median',
+      'p25-p75',
+      'vs this module (burst)',
+      ...(counted ? ['instructions per call (callgrind)'] : []),
+    ],
     rows,
   );
+  /**
+   * The same goal ratio in instructions, when they were counted: ` (in instructions 2.1x)`, or nothing.
+   * @param {string} a @param {string} b @param {string} [label]
+   */
+  const inInstructions = (a, b, label = 'in instructions') =>
+    counted && counted[a] !== undefined && counted[b] !== undefined ? `; ${label} ${ratio(counted[a] / counted[b])}` : '';
   const min = (/** @type {Summary[]} */ ...xs) => Math.min(...xs.map((x) => x.median));
   const max = (/** @type {Summary[]} */ ...xs) => Math.max(...xs.map((x) => x.median));
   const targets = [
     targetRow(
       'hot',
       'buffered debug via the Logger facade, message built per call, vs the disabled-facade floor (ConsoleLogger, debug filtered out)',
-      `${spread(r.floor)} (global scope ${spread(r.floorGlobal)})`,
+      `${spread(r.floor)} (global scope ${spread(r.floorGlobal)}${inInstructions('incident-request', 'nest-disabled')})`,
       'at most 1.5x',
       max(r.floor, r.floorGlobal) <= 1.5,
     ),
     targetRow(
       'hot',
       'direct IncidentLogger#debug in a request scope vs a direct disabled ConsoleLogger#debug',
-      spread(r.directFloor),
+      `${spread(r.directFloor)}${inInstructions('incident-direct', 'nest-disabled-direct')}`,
       'at most 4x',
       r.directFloor.median <= 4,
     ),
     targetRow(
       'hot',
       "an object argument vs pino's cost for the same object (the cheaper of async with writes timed and sync)",
-      `${spread(r.object)} (vs nestjs-pino ${spread(r.objectNestjsPino)})`,
+      `${spread(r.object)} (vs nestjs-pino ${spread(r.objectNestjsPino)}${inInstructions('incident-object', 'pino-object-sync', 'in instructions vs pino sync')})`,
       'at most 2x',
       r.object.median <= 2,
     ),
@@ -231,7 +250,7 @@ function renderHot(saved) {
     targetRow(
       'hot',
       '(info) a constant, already flat message instead of one built per call, vs the floor',
-      spread(r.floorConstant),
+      `${spread(r.floorConstant)}${inInstructions('incident-request-constant', 'nest-disabled')}`,
       'the per-call message row above',
       undefined,
     ),
@@ -265,7 +284,14 @@ function renderHot(saved) {
       "'fatal']`, a common production set-up). Goal ratios are paired per process (both loggers ran in the same pass): median " +
       `and range of the ${config.processes} per-process ratios. A separate process counts calls to \`JSON.stringify\`, ` +
       `\`Date#toISOString\`, \`Intl.DateTimeFormat\` and \`util.format\`/\`inspect\` during ${check.calls.toLocaleString('en-US')} ` +
-      'buffered calls.',
+      'buffered calls.' +
+      (saved.instructions
+        ? ` *Instructions* (\`--instructions\`, ${saved.instructions.valgrind}): the sync rows counted under callgrind, each in ` +
+          `its own \`node --single-threaded\` program, ${fmt(saved.instructions.config.calls, 0)} calls after ` +
+          `${fmt(saved.instructions.config.warm, 0)} of warm-up and a collection, counted from the entry of a builtin nothing ` +
+          'else calls (`--toggle-collect`), so boot and warm-up are left out and collections caused by the calls are in; stable ' +
+          'to a fraction of a percent whatever the load.'
+        : ''),
     caption:
       'ns per call; "vs this module" = how many times the row costs more than a buffered call through the facade in a request ' +
       'scope (object rows: than the object row of this module; below 1x: cheaper). Reference rows put the harness in scale.',
