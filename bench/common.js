@@ -13,7 +13,11 @@ const ROOT = path.resolve(__dirname, '..');
 const DIST = path.join(ROOT, 'dist');
 const RESULTS_DIR = path.join(__dirname, 'results');
 
-/** @typedef {{ median: number, min: number, max: number, n: number }} Summary */
+/**
+ * Median, quartiles (p25/p75: the spread without the outliers), min and max, and how many values.
+ * The quartiles are optional: results files saved before they existed lack them.
+ * @typedef {{ median: number, min: number, max: number, n: number, p25?: number, p75?: number }} Summary
+ */
 
 /**
  * One goal of a part: what was measured against what was aimed for.
@@ -60,20 +64,38 @@ function progress(/** @type {unknown[]} */ ...parts) {
 
 /** @param {number[]} values */
 function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+  return quantile(values, 0.5);
 }
 
 /**
- * Median, min and max of the finite values (a failed diagnostic run is NaN and left out).
+ * The q-quantile (0..1) with linear interpolation between the closest ranks.
+ * @param {number[]} values
+ * @param {number} q
+ */
+function quantile(values, q) {
+  const sorted = [...values].sort((a, b) => a - b);
+  if (sorted.length === 0) return NaN;
+  const at = (sorted.length - 1) * q;
+  const low = Math.floor(at);
+  return low + 1 < sorted.length ? sorted[low] + (sorted[low + 1] - sorted[low]) * (at - low) : sorted[low];
+}
+
+/**
+ * Median, quartiles, min and max of the finite values (a failed diagnostic run is NaN and left out).
  * @param {number[]} values
  * @returns {Summary}
  */
 function summarize(values) {
   const finite = values.filter(Number.isFinite);
-  if (finite.length === 0) return { median: NaN, min: NaN, max: NaN, n: 0 };
-  return { median: median(finite), min: Math.min(...finite), max: Math.max(...finite), n: finite.length };
+  if (finite.length === 0) return { median: NaN, min: NaN, max: NaN, n: 0, p25: NaN, p75: NaN };
+  return {
+    median: median(finite),
+    min: Math.min(...finite),
+    max: Math.max(...finite),
+    n: finite.length,
+    p25: quantile(finite, 0.25),
+    p75: quantile(finite, 0.75),
+  };
 }
 
 /**
@@ -221,6 +243,29 @@ function childMain(main) {
       process.stderr.write(`${error && error.stack ? error.stack : error}\n`);
       process.exit(1);
     });
+}
+
+/**
+ * Runs `fn` over `items`, at most `limit` at a time, results in order. Measurements run one at a
+ * time (limit 1); smoke runs, whose numbers mean nothing, use both cores to stay fast.
+ * @template T, R
+ * @param {T[]} items
+ * @param {number} limit
+ * @param {(item: T, index: number) => Promise<R>} fn
+ * @returns {Promise<R[]>}
+ */
+async function mapLimit(items, limit, fn) {
+  /** @type {R[]} */
+  const results = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await fn(items[i], i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
 }
 
 /** Polls `done` every millisecond (gentle on an event loop being measured) until it is true. */
@@ -374,6 +419,7 @@ module.exports = {
   environment,
   fmt,
   loadResults,
+  mapLimit,
   median,
   pct,
   pinoIdle,

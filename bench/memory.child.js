@@ -1,7 +1,8 @@
 // @ts-check
 'use strict';
-// Part 2, memory (run with --expose-gc). Two experiments, heapUsed + arrayBuffers
-// deltas from a collected heap, message payload excluded (one constant string),
+// Part 2, memory (run with --expose-gc). Three experiments, heapUsed + arrayBuffers
+// deltas from a collected heap, messages built per call (an id interpolated) as
+// application code logs them, so the figures include the message text;
 // everything through the public API:
 //
 // A. live scopes: N scopes opened with IncidentBuffer.run(), each logging k
@@ -13,10 +14,15 @@
 // B. in flight: N concurrent IncidentBuffer.run(async ...) parked on a gate after
 //    logging k lines, minus the same harness without the module
 //    -> the heap with thousands of concurrent scopes.
+// C. text: what the text of one such message holds once buffered (the library
+//    keeps a detached copy of every string), so the record shell can be told
+//    from its text.
+// In-flight HTTP requests (the middleware's state) are bench/memory.requests.child.js.
 const { childMain, sendResult } = require('./common');
 const { createIncidentContext } = require('./library');
 
 /** @typedef {{ heapUsed: number, arrayBuffers: number, total: number }} Bytes */
+/** @typedef {{ chars: number, bytes: number }} TextBytes */
 /** @typedef {import('nestjs-incident-logger').IncidentBufferStats} IncidentBufferStats */
 /**
  * What this child sends. perScope[k]: bytes per live scope that logged k records
@@ -26,10 +32,13 @@ const { createIncidentContext } = require('./library');
  *   bufferSize: number,
  *   perScope: Record<string, Bytes & { module: Bytes, control: Bytes, stats: IncidentBufferStats }>,
  *   concurrent: Record<string, { control: Bytes, module: Bytes, added: Bytes }>,
+ *   text: TextBytes,
  * }} MemoryChildResult
  */
 
-const MESSAGE = 'cache miss for user:42, loading the profile from the database';
+/** Built per call, as the hot-path part logs it: 61-63 characters, a fresh string each time. */
+const message = (/** @type {number} */ id) => `cache miss for user:${id}, loading the profile from the database`;
+let next = 0;
 const BUFFER_SIZE = 30;
 const LIVE_BATCHES = [0, 1, 5, 30, 60];
 const IN_FLIGHT_PHASES = [0, 5, 30];
@@ -109,7 +118,7 @@ async function live(n, buffer, log) {
   const noop = () => {};
   for (const k of LIVE_BATCHES) {
     const logK = () => {
-      for (let j = 0; j < k; j++) log.debug(MESSAGE);
+      for (let j = 0; j < k; j++) log.debug(message(next++));
     };
     // The control keeps what the module's run() keeps besides the scope: a .finally() whose callback closes over one object.
     const control = await pending(
@@ -151,7 +160,7 @@ async function inFlight(n, run, log) {
     done.push(
       run(async () => {
         for (let p = 0; p < IN_FLIGHT_PHASES.length; p++) {
-          for (let k = p === 0 ? 0 : IN_FLIGHT_PHASES[p - 1]; k < IN_FLIGHT_PHASES[p]; k++) log(MESSAGE);
+          for (let k = p === 0 ? 0 : IN_FLIGHT_PHASES[p - 1]; k < IN_FLIGHT_PHASES[p]; k++) log(message(next++));
           await gates[p].promise;
         }
       }),
@@ -168,6 +177,28 @@ async function inFlight(n, run, log) {
   return phases;
 }
 
+/**
+ * Bytes one buffered message text holds: the library buffers a detached copy of
+ * every string (lib/serialize/detach-string.util.ts: a slice of the string plus
+ * one character, i.e. a sliced string pointing into a fresh flat copy), made
+ * here the same way for `count` messages kept in a preallocated array.
+ * @param {number} count
+ * @returns {Promise<TextBytes>}
+ */
+async function textBytes(count) {
+  /** @type {string[]} */
+  const keep = new Array(count).fill('');
+  const before = await heap();
+  for (let i = 0; i < count; i++) {
+    const text = message(next++);
+    keep[i] = (text + ' ').slice(0, -1);
+  }
+  const bytes = delta(await heap(), before, count).total;
+  // Read after the measurement: an array never read again is dead to the GC before it.
+  const chars = keep.reduce((sum, text) => sum + text.length, 0);
+  return { chars: chars / count, bytes };
+}
+
 async function main() {
   const n = Number(process.argv[2] || 10_000);
   // A budget well above what the scopes hold: this part measures structures, not evictions.
@@ -175,9 +206,10 @@ async function main() {
   const log = new Logger('UsersService');
 
   // Warm up the code paths (and the facade's local instance) before measuring.
-  for (let i = 0; i < 200; i++) buffer.run(() => log.debug(MESSAGE));
-  await buffer.run(async () => log.debug(MESSAGE));
+  for (let i = 0; i < 200; i++) buffer.run(() => log.debug(message(next++)));
+  await buffer.run(async () => log.debug(message(next++)));
 
+  const text = await textBytes(n * 5);
   const perScope = await live(n, buffer, log);
   const control = await inFlight(
     n,
@@ -187,7 +219,7 @@ async function main() {
   const module = await inFlight(
     n,
     (fn) => buffer.run(fn),
-    (message) => log.debug(message),
+    (text) => log.debug(text),
   );
   /** @type {MemoryChildResult['concurrent']} */
   const concurrent = {};
@@ -195,7 +227,7 @@ async function main() {
   const evictions = buffer.stats().budgetEvictions;
   if (evictions > 0) throw new Error(`${evictions} records evicted by the buffer budget: the figures would not be per record`);
   /** @type {MemoryChildResult} */
-  const result = { n, bufferSize: BUFFER_SIZE, perScope, concurrent };
+  const result = { n, bufferSize: BUFFER_SIZE, perScope, concurrent, text };
   await sendResult(result);
 }
 

@@ -7,7 +7,8 @@
  * A part: `run` measures and returns the results file it saved; `render` turns
  * a saved results file into tables and text (bench/run.js at the end of a run,
  * bench/doc.js later, without measuring).
- * @typedef {{ run: (options: { smoke: boolean }) => Promise<string>, render: (saved: any) => PartReport }} Part
+ * `instructions`: also count instructions under valgrind's callgrind where the part can (`--instructions`).
+ * @typedef {{ run: (options: { smoke: boolean, instructions?: boolean }) => Promise<string>, render: (saved: any) => PartReport }} Part
  */
 
 /** @type {Record<string, () => Part>} */

@@ -3,11 +3,12 @@
 'use strict';
 // Benchmark of nestjs-incident-logger against the loggers Nest users run today.
 //
-//   node bench/run.js [all|hot|memory|http|flush ...] [--smoke] [--no-build] [--build]
+//   node bench/run.js [all|hot|memory|http|flush ...] [--smoke] [--no-build] [--build] [--instructions]
 //   npm run bench               # everything (a few minutes, loopback only), then writes docs/performance.md
 //   npm run bench -- hot        # one part (the page is left alone)
 //   npm run bench:smoke         # tiny rounds of every part (< 60 s), for CI (the page is left alone)
 //   npm run bench:doc           # docs/performance.md from the latest saved full run, without measuring
+//   --instructions              # also instruction counts under valgrind's callgrind (hot part: its key rows; a few minutes)
 //
 // Measures the built package (built first when dist/ is missing or older than
 // lib/), loaded through its public entry (bench/library.js). Tables (markdown)
@@ -20,7 +21,7 @@ const { PARTS } = require('./parts');
 /** @typedef {import('./common').PartReport} PartReport */
 
 function usage() {
-  return 'usage: node bench/run.js [all|hot|memory|http|flush ...] [--smoke] [--no-build] [--build]';
+  return 'usage: node bench/run.js [all|hot|memory|http|flush ...] [--smoke] [--no-build] [--build] [--instructions]';
 }
 
 /** @param {string[]} argv */
@@ -29,7 +30,8 @@ async function main(argv) {
   const flags = new Set(argv.filter((a) => a.startsWith('--')));
   const names = argv.filter((a) => !a.startsWith('--'));
   for (const flag of flags) {
-    if (!['--smoke', '--no-build', '--build', '--help'].includes(flag)) throw new Error(`unknown option ${flag}\n${usage()}`);
+    if (!['--smoke', '--no-build', '--build', '--instructions', '--help'].includes(flag))
+      throw new Error(`unknown option ${flag}\n${usage()}`);
   }
   if (flags.has('--help')) {
     process.stdout.write(`${usage()}\n`);
@@ -56,7 +58,7 @@ async function main(argv) {
   const done = [];
   for (const name of selected) {
     const part = PARTS[name]();
-    const file = await part.run({ smoke });
+    const file = await part.run({ smoke, instructions: flags.has('--instructions') });
     const report = part.render(loadResults(file));
     done.push({ report, file });
     process.stdout.write(`## ${report.title}\n\n${report.resultTable}\n\n${targetTable(report.targets)}\n\n(saved ${file})\n\n`);
