@@ -2,22 +2,28 @@ import { Inject, Injectable, NestMiddleware } from '@nestjs/common';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { IncidentEngine } from './engine/incident-engine';
 import type { IncidentScope } from './scope/incident-scope';
-import { requestIdFrom } from './scope/request-id.util';
 import { scopeStorage } from './scope/scope-storage';
 import { truncateString } from './serialize/truncate.util';
 
 const MAX_URL_LENGTH = 2048;
 
-type RawRequest = IncomingMessage & { originalUrl?: string };
+// The scope of a raw request, on the request itself: one scope per request even
+// if the middleware is mounted twice (module imported twice, or mounted by hand
+// as well). A symbol property costs less per request than a WeakMap entry.
+const SCOPE = Symbol('incidentScope');
 
-// One scope per raw request, even if the middleware is mounted twice
-// (module imported twice, or mounted by hand as well).
-const scopesByRequest = new WeakMap<object, IncidentScope>();
+type RawRequest = IncomingMessage & { originalUrl?: string; [SCOPE]?: IncidentScope };
 
 /**
  * Opens the request's scope. Mounted by the module on every route, before
  * guards, so guards, interceptors, pipes, handlers and exception filters all
  * log into it.
+ *
+ * Per request it does only what every request needs: a scope object and
+ * AsyncLocalStorage.run(). The request id is settled when something reads it
+ * (an incident, `IncidentBuffer.request`, the response header when
+ * `setResponseHeader` is on), and the scope joins the memory budget and
+ * listens for the response's 'close' only once it buffers a record.
  * @publicApi
  */
 @Injectable()
@@ -26,22 +32,23 @@ export class IncidentScopeMiddleware implements NestMiddleware {
   constructor(@Inject(IncidentEngine) private readonly engine: IncidentEngine) {}
 
   use(req: RawRequest, res: ServerResponse, next: (error?: unknown) => void): void {
-    const existing = scopesByRequest.get(req);
-    if (existing) {
+    const existing = req[SCOPE];
+    if (existing !== undefined) {
       if (scopeStorage.getStore() !== existing) scopeStorage.enterWith(existing);
       return next();
     }
     const { requestIdHeader, setResponseHeader } = this.engine;
-    const id = requestIdFrom(req.headers[requestIdHeader]);
-    const scope = this.engine.openScope({
-      id,
-      method: req.method ?? 'UNKNOWN',
-      // Query strings carry tokens (?token=…): scrubbed and bounded like any record.
-      url: truncateString(this.engine.scrub(req.originalUrl ?? req.url ?? ''), MAX_URL_LENGTH),
-    });
-    scopesByRequest.set(req, scope);
-    if (setResponseHeader && !res.headersSent) res.setHeader(requestIdHeader, id);
-    res.once('close', () => scope.end());
+    const scope = this.engine.openScope(
+      {
+        idHeader: req.headers[requestIdHeader],
+        method: req.method ?? 'UNKNOWN',
+        // Query strings carry tokens (?token=…): scrubbed and bounded like any record.
+        url: truncateString(this.engine.scrub(req.originalUrl ?? req.url ?? ''), MAX_URL_LENGTH),
+      },
+      res,
+    );
+    req[SCOPE] = scope;
+    if (setResponseHeader && !res.headersSent) res.setHeader(requestIdHeader, scope.request!.id);
     // run(), not enterWith(): enterWith would leave the store on the socket's
     // parser and leak it into the next keep-alive request. The Fastify
     // POST-with-body case (nestjs-pino#546) is covered by an e2e test.

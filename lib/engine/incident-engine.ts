@@ -3,9 +3,9 @@ import { captureRecords } from '../capture/capture-records.util';
 import type { CapturePolicy } from '../capture/capture-policy.interface';
 import { LogRecord, messageRecordBytes, recordBytes } from '../capture/log-record';
 import type { IncidentBufferStats } from '../interfaces/incident-buffer-stats.interface';
-import type { Incident, IncidentReason, IncidentRecord, IncidentRequest } from '../interfaces/incident.interface';
+import type { Incident, IncidentReason, IncidentRecord } from '../interfaces/incident.interface';
 import type { ResolvedIncidentLoggerOptions } from '../options/resolved-options.interface';
-import { IncidentScope } from '../scope/incident-scope';
+import { IncidentScope, type ScopeEndSignal, type ScopeRequest } from '../scope/incident-scope';
 import { ScopeRegistry } from '../scope/scope-registry';
 import { scopeStorage } from '../scope/scope-storage';
 import { detachString } from '../serialize/detach-string.util';
@@ -98,9 +98,9 @@ export class IncidentEngine {
     return this.enabled[LOG_LEVEL_VALUES[level]] === true;
   }
 
-  /** A new request (or `run()`) scope with this engine's limits, counted in the memory budget. */
-  openScope(request: IncidentRequest): IncidentScope {
-    return new IncidentScope('request', this.options.bufferSize, this.options.maxBufferBytes, request, this.registry);
+  /** A new request (or `run()`) scope with this engine's limits, counted in the memory budget once it buffers. */
+  openScope(request: ScopeRequest, endSignal?: ScopeEndSignal): IncidentScope {
+    return new IncidentScope('request', this.options.bufferSize, this.options.maxBufferBytes, request, this.registry, endSignal);
   }
 
   /** The scope records go to right now. */
