@@ -11,19 +11,20 @@
 //   scripts/ensure-valgrind.sh && node bench/http.callgrind.js            # set-ups x routes x Node 20/24
 //   node bench/http.callgrind.js --pieces     # the pieces of the request scope, one at a time
 //   node bench/http.callgrind.js --smoke      # a few requests, to check the mode works
-//   options: --modes a,b  --jobs N (servers at once, default 2)  --save-as <name> (another results name, e.g. for
+//   options: --modes a,b  --merge (keep the latest results' other set-ups)  --jobs N (servers at once, default 2)  --save-as <name> (another results name, e.g. for
 //   BENCH_DIST=<dir> A/B runs)  BENCH_HTTP_NODES=24 (other Node majors)
 //
-// Counted: the main (JavaScript) thread, and all threads (V8's compiler and GC
-// threads too). The main thread is the stable figure; the total still carries
-// compilation that a long-running server would have finished.
+// Counted: every thread; with the V8 flags below everything runs on the main
+// thread (the total is kept as a check).
 const { callgrindAvailable, callgrindSession } = require('./callgrind');
-const { ensureBuilt, progress, saveResults } = require('./common');
+const fs = require('node:fs');
+const path = require('node:path');
+const { RESULTS_DIR, ensureBuilt, progress, saveResults } = require('./common');
 const { nodeBinaries } = require('./http.nodes');
 const { loadCount, startServer } = require('./http.process');
 const { ROUTES } = require('./http.routes');
 
-/** @typedef {{ warmup: number, requests: number, connections: number }} CallgrindConfig */
+/** @typedef {{ warmup: number, settle: number, requests: number, connections: number }} CallgrindConfig */
 /** @typedef {{ node: string, nodeVersion: string, mode: string, route: string, requests: number, mainPerRequest: number, totalPerRequest: number }} CallgrindRun */
 
 /** Set-ups measured by default, with the routes of each. @type {Array<[mode: string, routes: Array<keyof typeof ROUTES>]>} */
@@ -40,6 +41,8 @@ const PIECE_SETUPS = [
   'disabled',
   'piece-raw-mount',
   'piece-nest-mount',
+  'mount-raw-x10',
+  'mount-nest-x10',
   'piece-als',
   'piece-scope',
   'piece-close',
@@ -50,12 +53,26 @@ const PIECE_SETUPS = [
   'incident',
 ].map((mode) => [mode, ['quiet']]);
 
-/** @type {{ full: CallgrindConfig, smoke: CallgrindConfig }} */
+/**
+ * warmup: requests per route uninstrumented (fast), then `settle` instrumented and
+ * not counted, then `requests` counted. Two processes of one set-up then agree
+ * within ~0.2% (measured), where without the flags below they differed by up to 5%.
+ * @type {{ full: CallgrindConfig, smoke: CallgrindConfig }}
+ */
 const CONFIG = {
-  // The main thread's count settles after ~4,000 requests (V8 still optimises before that): measured, 1-3% apart from there on.
-  full: { warmup: 4000, requests: 500, connections: 1 },
-  smoke: { warmup: 20, requests: 20, connections: 1 },
+  full: { warmup: 3000, settle: 500, requests: 300, connections: 1 },
+  smoke: { warmup: 20, settle: 5, requests: 20, connections: 1 },
 };
+/**
+ * V8 without its background threads (compilation and GC happen on the main
+ * thread, at points that do not depend on timing) and with a fixed young
+ * generation (its size otherwise adapts to timing too): the JIT reaches the
+ * same steady state in every process, so set-ups compare. A full collection
+ * (--expose-gc) before each count: a major GC falling inside a count by chance
+ * adds ~35% to it. So the counts leave out major GCs (scavenges are in),
+ * which cost in proportion to what a set-up retains, not per request.
+ */
+const NODE_ARGS = ['--single-threaded', '--min-semi-space-size=16', '--max-semi-space-size=16', '--expose-gc'];
 
 /**
  * One server under callgrind: warm-up of every route uninstrumented, then each route counted.
@@ -67,16 +84,17 @@ const CONFIG = {
  */
 async function countServer(mode, routes, node, config) {
   const session = callgrindSession(`${mode}-${node.label}`);
-  const server = startServer(mode, { node: node.binary, wrapper: session.wrapper, readyTimeoutMs: 600_000 });
+  const server = startServer(mode, { node: node.binary, nodeArgs: NODE_ARGS, wrapper: session.wrapper, readyTimeoutMs: 600_000 });
   try {
     const { port } = await server.ready;
     for (const name of routes) await loadCount(port, ROUTES[name], config.warmup, config.connections);
     session.on(server.pid);
-    // Instrumented from here; a few requests so that the counted ones start from a steady state.
-    for (const name of routes) await loadCount(port, ROUTES[name], Math.min(50, config.warmup), config.connections);
+    // Instrumented from here; not counted yet: V8 still compiles a little after the warm-up.
+    for (const name of routes) await loadCount(port, ROUTES[name], config.settle, config.connections);
     /** @type {CallgrindRun[]} */
     const runs = [];
     for (const name of routes) {
+      await server.gc();
       session.zero(server.pid);
       await loadCount(port, ROUTES[name], config.requests, config.connections);
       const { main, total } = session.dump(server.pid);
@@ -96,6 +114,20 @@ async function countServer(mode, routes, node, config) {
     await server.stop();
     session.cleanup();
   }
+}
+
+/**
+ * The runs of the latest results of this name that this run did not redo (--merge: re-count one set-up).
+ * @param {string} name
+ * @param {CallgrindRun[]} runs
+ * @returns {CallgrindRun[]}
+ */
+function previousRuns(name, runs) {
+  const file = path.join(RESULTS_DIR, `${name}-latest.json`);
+  if (!fs.existsSync(file)) return [];
+  const key = (/** @type {CallgrindRun} */ r) => `${r.node}|${r.mode}|${r.route}`;
+  const redone = new Set(runs.map(key));
+  return /** @type {CallgrindRun[]} */ (JSON.parse(fs.readFileSync(file, 'utf8')).runs).filter((r) => !redone.has(key(r)));
 }
 
 /** @param {string[]} argv */
@@ -127,7 +159,9 @@ async function main(argv) {
     for (let job = queue.shift(); job; job = queue.shift()) runs.push(...(await countServer(job.mode, job.routes, job.node, config)));
   };
   await Promise.all(Array.from({ length: jobs }, worker));
-  const file = saveResults(value('--save-as') ?? (pieces ? 'http-pieces' : 'http-callgrind'), {
+  const name = value('--save-as') ?? (pieces ? 'http-pieces' : 'http-callgrind');
+  if (flag('--merge')) runs.unshift(...previousRuns(name, runs));
+  const file = saveResults(name, {
     smoke,
     seconds: (Date.now() - started) / 1000,
     config,
