@@ -11,7 +11,7 @@
 //   scripts/ensure-valgrind.sh && node bench/http.callgrind.js            # set-ups x routes x Node 20/24
 //   node bench/http.callgrind.js --pieces     # the pieces of the request scope, one at a time
 //   node bench/http.callgrind.js --smoke      # a few requests, to check the mode works
-//   options: --modes a,b  --merge (keep the latest results' other set-ups)  --jobs N (servers at once, default 2)  --save-as <name> (another results name, e.g. for
+//   options: --modes a,b  --nodes 20,24  --routes trivial,realistic  --merge (keep the latest results' other set-ups)  --jobs N (servers at once, default 2)  --save-as <name> (another results name, e.g. for
 //   BENCH_DIST=<dir> A/B runs)  BENCH_HTTP_NODES=24 (other Node majors)
 //
 // Counted: every thread; with the V8 flags below everything runs on the main
@@ -68,9 +68,10 @@ const CONFIG = {
  * thread, at points that do not depend on timing) and with a fixed young
  * generation (its size otherwise adapts to timing too): the JIT reaches the
  * same steady state in every process, so set-ups compare. A full collection
- * (--expose-gc) before each count: a major GC falling inside a count by chance
- * adds ~35% to it. So the counts leave out major GCs (scavenges are in),
- * which cost in proportion to what a set-up retains, not per request.
+ * (--expose-gc) before the settling requests of each count: a major GC
+ * falling inside a count by chance adds ~35% to it, and a count right after
+ * a forced one doubles (recompilation). So the counts leave out major GCs
+ * (scavenges are in), which cost in proportion to what a set-up retains.
  */
 const NODE_ARGS = ['--single-threaded', '--min-semi-space-size=16', '--max-semi-space-size=16', '--expose-gc'];
 
@@ -89,12 +90,13 @@ async function countServer(mode, routes, node, config) {
     const { port } = await server.ready;
     for (const name of routes) await loadCount(port, ROUTES[name], config.warmup, config.connections);
     session.on(server.pid);
-    // Instrumented from here; not counted yet: V8 still compiles a little after the warm-up.
-    for (const name of routes) await loadCount(port, ROUTES[name], config.settle, config.connections);
     /** @type {CallgrindRun[]} */
     const runs = [];
     for (const name of routes) {
+      // A full collection, then requests instrumented but not counted: V8 recompiles some of what the
+      // collection flushed, and the next major GC is thousands of requests away from the count.
       await server.gc();
+      await loadCount(port, ROUTES[name], config.settle, config.connections);
       session.zero(server.pid);
       await loadCount(port, ROUTES[name], config.requests, config.connections);
       const { main, total } = session.dump(server.pid);
@@ -149,10 +151,20 @@ async function main(argv) {
   const config = CONFIG[smoke ? 'smoke' : 'full'];
   const only = value('--modes')?.split(',');
   const setups = (pieces ? PIECE_SETUPS : SETUPS).filter(([mode]) => !only || only.includes(mode));
-  const nodes = smoke ? nodeBinaries({ install: false }).slice(0, 1) : nodeBinaries();
+  const onlyNodes = value('--nodes')?.split(',');
+  const onlyRoutes = value('--routes')?.split(',');
+  const nodes = (smoke ? nodeBinaries({ install: false }).slice(0, 1) : nodeBinaries()).filter(
+    (n) => !onlyNodes || onlyNodes.some((major) => n.version.startsWith(`v${major}.`)),
+  );
   const jobs = Math.max(1, Number(value('--jobs') ?? 2));
   const started = Date.now();
-  const queue = nodes.flatMap((node) => setups.map(([mode, routes]) => ({ node, mode, routes: smoke ? routes.slice(0, 1) : routes })));
+  const queue = nodes.flatMap((node) =>
+    setups.map(([mode, routes]) => ({
+      node,
+      mode,
+      routes: smoke ? routes.slice(0, 1) : routes.filter((r) => !onlyRoutes || onlyRoutes.includes(r)),
+    })),
+  );
   /** @type {CallgrindRun[]} */
   const runs = [];
   const worker = async () => {

@@ -37,9 +37,27 @@ const { ROUTES } = require('./http.routes');
 
 /** In run order in every repetition. @type {HttpMode[]} */
 const MODES = [
-  { mode: 'incident', label: 'this module (debug buffered)', routes: ['trivial', 'realistic', 'quiet'], diagnostic: false, everyNode: true },
-  { mode: 'disabled', label: 'logging disabled (`logger: false`)', routes: ['trivial', 'realistic', 'quiet'], diagnostic: false, everyNode: true },
-  { mode: 'console', label: 'ConsoleLogger printing debug -> /dev/null', routes: ['trivial', 'realistic'], diagnostic: false, everyNode: true },
+  {
+    mode: 'incident',
+    label: 'this module (debug buffered)',
+    routes: ['trivial', 'realistic', 'quiet'],
+    diagnostic: false,
+    everyNode: true,
+  },
+  {
+    mode: 'disabled',
+    label: 'logging disabled (`logger: false`)',
+    routes: ['trivial', 'realistic', 'quiet'],
+    diagnostic: false,
+    everyNode: true,
+  },
+  {
+    mode: 'console',
+    label: 'ConsoleLogger printing debug -> /dev/null',
+    routes: ['trivial', 'realistic'],
+    diagnostic: false,
+    everyNode: true,
+  },
   {
     mode: 'console-nodebug',
     label: "ConsoleLogger, debug filtered out (logger: ['log','warn','error','fatal'])",
@@ -61,7 +79,13 @@ const MODES = [
     diagnostic: true,
     everyNode: false,
   },
-  { mode: 'incident-noredact', label: '(diagnostic) this module, `redact: false`', routes: ['trivial'], diagnostic: true, everyNode: false },
+  {
+    mode: 'incident-noredact',
+    label: '(diagnostic) this module, `redact: false`',
+    routes: ['trivial'],
+    diagnostic: true,
+    everyNode: false,
+  },
   {
     mode: 'als',
     label: '(diagnostic) no logger, one AsyncLocalStorage.run() middleware',
@@ -155,7 +179,9 @@ async function runHttp({ smoke = false } = {}) {
           for (const run of await measureServer(entry, node, config)) rep[runKey(node.label, run.mode, run.route)] = run;
         } catch (error) {
           if (!entry.diagnostic) throw error;
-          progress(`http: diagnostic ${entry.mode} failed, reported as n/a: ${String(error instanceof Error ? error.message : error).split('\n')[0]}`);
+          progress(
+            `http: diagnostic ${entry.mode} failed, reported as n/a: ${String(error instanceof Error ? error.message : error).split('\n')[0]}`,
+          );
         }
       }
     }
@@ -187,9 +213,7 @@ function httpStats({ repetitions }) {
   /** @param {string} node @param {string} mode @param {string} route */
   const paired = (node, mode, route, base = 'disabled') =>
     summarize(
-      repetitions.map(
-        (rep) => num(rep[runKey(node, mode, route)]?.cpuUsPerRequest) / num(rep[runKey(node, base, route)]?.cpuUsPerRequest),
-      ),
+      repetitions.map((rep) => num(rep[runKey(node, mode, route)]?.cpuUsPerRequest) / num(rep[runKey(node, base, route)]?.cpuUsPerRequest)),
     );
   return { stat, paired };
 }
@@ -202,7 +226,10 @@ function httpSummary(saved) {
   for (const { label: node } of saved.nodes)
     for (const { mode, routes } of saved.modes)
       for (const route of routes)
-        out[runKey(node, mode, route)] = { cpuUsPerRequest: stat(node, mode, route, 'cpuUsPerRequest'), cpuVsDisabled: paired(node, mode, route) };
+        out[runKey(node, mode, route)] = {
+          cpuUsPerRequest: stat(node, mode, route, 'cpuUsPerRequest'),
+          cpuVsDisabled: paired(node, mode, route),
+        };
   return out;
 }
 
@@ -275,7 +302,11 @@ function renderHttp(saved) {
   const pieceModes = [...new Set((pieces?.runs ?? []).map((r) => r.mode))];
   const piecesTable = pieces
     ? table(
-        ['set-up (route logging nothing; each piece adds to the one above)', ...pieceIr.nodes.map((n) => `${n} instructions/req`), ...pieceIr.nodes.map((n) => `${n} vs the row above`)],
+        [
+          'set-up (route logging nothing; each piece adds to the one above)',
+          ...pieceIr.nodes.map((n) => `${n} instructions/req`),
+          ...pieceIr.nodes.map((n) => `${n} vs the row above`),
+        ],
         pieceModes.map((mode, i) => [
           mode,
           ...pieceIr.nodes.map((n) => fmt(pieceIr.get(n, mode, 'quiet'), 0)),
@@ -286,7 +317,9 @@ function renderHttp(saved) {
   const resultTable = [
     cpuTable,
     quietTable,
-    irTable ? `Instructions per request (callgrind, main thread, ${callgrind?.config.requests} requests per route after ${callgrind?.config.warmup} of warm-up; ${callgrind?.date}):\n\n${irTable}` : '',
+    irTable
+      ? `Instructions per request (callgrind, main thread, ${callgrind?.config.requests} requests per route after ${callgrind?.config.warmup} of warm-up; ${callgrind?.date}):\n\n${irTable}`
+      : '',
     piecesTable ? `The pieces of the request scope (callgrind, ${pieces?.date}):\n\n${piecesTable}` : '',
   ]
     .filter(Boolean)
@@ -324,8 +357,20 @@ function renderHttp(saved) {
   };
   for (const node of nodes) {
     const trivialGoal = node === 'Node 20' ? 0.08 : 0.05;
-    goal(node, 'trivial route, server CPU per request vs logging disabled', [['incident', 'trivial', 'disabled']], `<= +${trivialGoal * 100}%`, (r) => r - 1 <= trivialGoal);
-    goal(node, 'realistic route, server CPU per request vs logging disabled', [['incident', 'realistic', 'disabled']], '<= +3%', (r) => r - 1 <= 0.03);
+    goal(
+      node,
+      'trivial route, server CPU per request vs logging disabled',
+      [['incident', 'trivial', 'disabled']],
+      `<= +${trivialGoal * 100}%`,
+      (r) => r - 1 <= trivialGoal,
+    );
+    goal(
+      node,
+      'realistic route, server CPU per request vs logging disabled',
+      [['incident', 'realistic', 'disabled']],
+      '<= +3%',
+      (r) => r - 1 <= 0.03,
+    );
     goal(
       node,
       'less CPU per request than ConsoleLogger printing debug (its CPU / ours)',

@@ -74,7 +74,10 @@ const PIECES = {
   'mount-nest-x10': () => ({
     imports: [],
     createOptions: { logger: false },
-    nestMiddleware: Array.from({ length: 10 }, () => (/** @type {Req} */ _req, /** @type {Res} */ _res, /** @type {() => void} */ next) => next()),
+    nestMiddleware: Array.from(
+      { length: 10 },
+      () => (/** @type {Req} */ _req, /** @type {Res} */ _res, /** @type {() => void} */ next) => next(),
+    ),
   }),
   'piece-als': () => {
     const { AsyncLocalStorage } = require('node:async_hooks');

@@ -35,7 +35,9 @@ function nodeBinaries({ install = true } = {}) {
       ? spawnSync(path.join(ROOT, 'scripts', 'node-binary.sh'), [major], { encoding: 'utf8' })
       : spawnSync(cached, ['-e', `process.stdout.write(process.execPath)`], { encoding: 'utf8' });
     if (result.status !== 0 || !result.stdout.trim()) {
-      progress(`http: Node ${major} unavailable, left out (${install ? 'scripts/node-binary.sh failed' : 'not cached'}): ${(result.stderr || '').trim().split('\n').pop()}`);
+      progress(
+        `http: Node ${major} unavailable, left out (${install ? 'scripts/node-binary.sh failed' : 'not cached'}): ${(result.stderr || '').trim().split('\n').pop()}`,
+      );
       continue;
     }
     const binary = result.stdout.trim().split('\n').pop() ?? '';

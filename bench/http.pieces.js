@@ -70,8 +70,15 @@ async function main(/** @type {string[]} */ argv) {
   const started = Date.now();
   /** @type {Record<string, Record<string, number>>} */
   const byNode = {};
-  for (const node of smoke ? nodeBinaries({ install: false }).slice(0, 1) : nodeBinaries()) byNode[node.label] = await countPieces(node, iterations);
-  const file = saveResults('http-micro', { smoke, seconds: (Date.now() - started) / 1000, iterations, valgrind: available.version, byNode });
+  for (const node of smoke ? nodeBinaries({ install: false }).slice(0, 1) : nodeBinaries())
+    byNode[node.label] = await countPieces(node, iterations);
+  const file = saveResults('http-micro', {
+    smoke,
+    seconds: (Date.now() - started) / 1000,
+    iterations,
+    valgrind: available.version,
+    byNode,
+  });
   const nodes = Object.keys(byNode);
   const pieces = Object.keys(byNode[nodes[0]]);
   const empty = (/** @type {string} */ n) => byNode[n]['empty loop'];

@@ -130,7 +130,9 @@ async function loadCount(port, route, total, connections) {
         (res) => {
           res.resume();
           res.on('end', () =>
-            (res.statusCode ?? 0) >= 200 && (res.statusCode ?? 0) < 300 ? resolve(undefined) : reject(new Error(`${route.path}: ${res.statusCode}`)),
+            (res.statusCode ?? 0) >= 200 && (res.statusCode ?? 0) < 300
+              ? resolve(undefined)
+              : reject(new Error(`${route.path}: ${res.statusCode}`)),
           );
         },
       );

@@ -7,12 +7,13 @@ import { truncateString } from './serialize/truncate.util';
 
 const MAX_URL_LENGTH = 2048;
 
-// The scope of a raw request, on the request itself: one scope per request even
-// if the middleware is mounted twice (module imported twice, or mounted by hand
-// as well). A symbol property costs less per request than a WeakMap entry.
-const SCOPE = Symbol('incidentScope');
+type RawRequest = IncomingMessage & { originalUrl?: string };
 
-type RawRequest = IncomingMessage & { originalUrl?: string; [SCOPE]?: IncidentScope };
+// One scope per raw request, even if the middleware is mounted twice
+// (module imported twice, or mounted by hand as well). Measured against a
+// symbol property on the request: the WeakMap costs fewer instructions
+// (bench/http.pieces.js).
+const scopesByRequest = new WeakMap<object, IncidentScope>();
 
 /**
  * Opens the request's scope. Mounted by the module on every route, before
@@ -32,7 +33,7 @@ export class IncidentScopeMiddleware implements NestMiddleware {
   constructor(@Inject(IncidentEngine) private readonly engine: IncidentEngine) {}
 
   use(req: RawRequest, res: ServerResponse, next: (error?: unknown) => void): void {
-    const existing = req[SCOPE];
+    const existing = scopesByRequest.get(req);
     if (existing !== undefined) {
       if (scopeStorage.getStore() !== existing) scopeStorage.enterWith(existing);
       return next();
@@ -47,7 +48,7 @@ export class IncidentScopeMiddleware implements NestMiddleware {
       },
       res,
     );
-    req[SCOPE] = scope;
+    scopesByRequest.set(req, scope);
     if (setResponseHeader && !res.headersSent) res.setHeader(requestIdHeader, scope.request!.id);
     // run(), not enterWith(): enterWith would leave the store on the socket's
     // parser and leak it into the next keep-alive request. The Fastify
