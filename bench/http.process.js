@@ -70,12 +70,6 @@ function startServer(mode, { node = process.execPath, nodeArgs = [], wrapper = [
       child.send({ cmd: 'cpu-stop' });
       return { result, cpu: await stopped };
     },
-    /** A full garbage collection in the server (started with --expose-gc), awaited. */
-    async gc() {
-      const done = next('gc-done', 600_000);
-      child.send({ cmd: 'gc' });
-      await done;
-    },
     async stop() {
       if (child.exitCode === null && child.signalCode === null) {
         child.send({ cmd: 'exit' });

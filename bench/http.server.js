@@ -17,10 +17,9 @@ const { OrdersController, counter } = require('./http.routes');
  * Messages to the parent (bench/http.js).
  * @typedef {{ type: 'ready', port: number, pid: number }
  *   | { type: 'cpu-started' }
- *   | { type: 'gc-done' }
  *   | { type: 'cpu', userUs: number, systemUs: number, requests: number, wallMs: number }} ServerMessage
  */
-/** @typedef {{ cmd: 'cpu-start' | 'cpu-stop' | 'gc' | 'exit' }} ServerCommand */
+/** @typedef {{ cmd: 'cpu-start' | 'cpu-stop' | 'exit' }} ServerCommand */
 
 /** @param {ServerMessage} message */
 function send(message) {
@@ -65,10 +64,6 @@ async function main() {
         requests: counter.served - start.served,
         wallMs: Number(process.hrtime.bigint() - start.time) / 1e6,
       });
-    } else if (message.cmd === 'gc') {
-      // A full collection before an instruction count (node --expose-gc), so that none falls inside it by chance.
-      if (typeof global.gc === 'function') global.gc();
-      send({ type: 'gc-done' });
     } else if (message.cmd === 'exit') {
       app.close().finally(() => process.exit(0));
     }
