@@ -30,9 +30,11 @@ const { ROUTES } = require('./http.routes');
  *   modes: HttpMode[],
  *   repetitions: Array<Record<string, HttpRun>>,
  *   callgrind?: CallgrindSaved,
- *   pieces?: CallgrindSaved,
+ *   mount?: CallgrindSaved,
+ *   micro?: MicroSaved,
  * }} HttpSaved
  */
+/** @typedef {{ date: string, iterations: number, byNode: Record<string, Record<string, number>> }} MicroSaved */
 /** @typedef {{ date: string, config: { warmup: number, requests: number }, dist?: string, runs: import('./http.callgrind').CallgrindRun[] }} CallgrindSaved */
 
 /** In run order in every repetition. @type {HttpMode[]} */
@@ -160,6 +162,14 @@ function latestCallgrind(name) {
   return { date: saved.date, config: saved.config, dist: saved.dist, runs: saved.runs };
 }
 
+/** The latest loop counts of the scope's pieces (bench/http.pieces.js), if any. @returns {MicroSaved | undefined} */
+function latestMicro() {
+  const file = path.join(RESULTS_DIR, 'http-micro-latest.json');
+  if (!fs.existsSync(file)) return undefined;
+  const saved = JSON.parse(fs.readFileSync(file, 'utf8'));
+  return { date: saved.date, iterations: saved.iterations, byNode: saved.byNode };
+}
+
 /** @returns {Promise<string>} the results file */
 async function runHttp({ smoke = false } = {}) {
   const config = CONFIG[smoke ? 'smoke' : 'full'];
@@ -195,7 +205,8 @@ async function runHttp({ smoke = false } = {}) {
     modes,
     repetitions,
     callgrind: smoke ? undefined : latestCallgrind('http-callgrind'),
-    pieces: smoke ? undefined : latestCallgrind('http-pieces'),
+    mount: smoke ? undefined : latestCallgrind('http-mount'),
+    micro: smoke ? undefined : latestMicro(),
   };
   return saveResults('http', { ...data, summary: httpSummary(data) });
 }
@@ -261,7 +272,8 @@ function renderHttp(saved) {
   const { stat, paired } = httpStats(saved);
   const nodes = saved.nodes.map((n) => n.label);
   const callgrind = saved.callgrind ?? (saved.smoke ? undefined : latestCallgrind('http-callgrind'));
-  const pieces = saved.pieces ?? (saved.smoke ? undefined : latestCallgrind('http-pieces'));
+  const mount = saved.mount ?? (saved.smoke ? undefined : latestCallgrind('http-mount'));
+  const micro = saved.micro ?? (saved.smoke ? undefined : latestMicro());
   const ir = instructionsOf(callgrind);
   const columns = nodes.flatMap((node) => ['trivial', 'realistic'].map((route) => ({ node, route })));
 
@@ -298,19 +310,22 @@ function renderHttp(saved) {
         ]),
       )
     : '';
-  const pieceIr = instructionsOf(pieces);
-  const pieceModes = [...new Set((pieces?.runs ?? []).map((r) => r.mode))];
-  const piecesTable = pieces
+  const microNodes = Object.keys(micro?.byNode ?? {});
+  const microTable = micro
     ? table(
-        [
-          'set-up (route logging nothing; each piece adds to the one above)',
-          ...pieceIr.nodes.map((n) => `${n} instructions/req`),
-          ...pieceIr.nodes.map((n) => `${n} vs the row above`),
-        ],
-        pieceModes.map((mode, i) => [
-          mode,
-          ...pieceIr.nodes.map((n) => fmt(pieceIr.get(n, mode, 'quiet'), 0)),
-          ...pieceIr.nodes.map((n) => (i === 0 ? '' : fmt(pieceIr.get(n, mode, 'quiet') - pieceIr.get(n, pieceModes[i - 1], 'quiet'), 0))),
+        ['piece of the request scope (loop on real objects, minus the empty loop)', ...microNodes.map((n) => `${n} instructions`)],
+        Object.keys(micro.byNode[microNodes[0]])
+          .filter((piece) => piece !== 'empty loop')
+          .map((piece) => [piece, ...microNodes.map((n) => fmt(micro.byNode[n][piece] - micro.byNode[n]['empty loop'], 0))]),
+      )
+    : '';
+  const mountIr = instructionsOf(mount);
+  const mountTable = mount
+    ? table(
+        ['mount (10 no-op layers, route logging nothing)', ...mountIr.nodes.map((n) => `${n} instructions per layer per request`)],
+        ['mount-raw-x10', 'mount-nest-x10'].map((mode) => [
+          mode === 'mount-raw-x10' ? 'plain `app.use(fn)`' : "Nest `consumer.apply(fn).forRoutes('{*path}')`",
+          ...mountIr.nodes.map((n) => fmt((mountIr.get(n, mode, 'quiet') - ir.get(n, 'disabled', 'quiet')) / 10, 0)),
         ]),
       )
     : '';
@@ -318,9 +333,10 @@ function renderHttp(saved) {
     cpuTable,
     quietTable,
     irTable
-      ? `Instructions per request (callgrind, main thread, ${callgrind?.config.requests} requests per route after ${callgrind?.config.warmup} of warm-up; ${callgrind?.date}):\n\n${irTable}`
+      ? `Instructions per request (callgrind, smallest of 3 counts of ${callgrind?.config.requests} requests per route after ${callgrind?.config.warmup} of warm-up; ${callgrind?.date}):\n\n${irTable}`
       : '',
-    piecesTable ? `The pieces of the request scope (callgrind, ${pieces?.date}):\n\n${piecesTable}` : '',
+    microTable ? `The pieces of the request scope (callgrind, ${micro?.iterations} iterations; ${micro?.date}):\n\n${microTable}` : '',
+    mountTable ? `The mount (callgrind; ${mount?.date}):\n\n${mountTable}` : '',
   ]
     .filter(Boolean)
     .join('\n\n');
