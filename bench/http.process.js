@@ -117,7 +117,7 @@ function loadFor(port, route, seconds, connections) {
 async function loadCount(port, route, total, connections) {
   const agent = new http.Agent({ keepAlive: true, maxSockets: connections });
   let sent = 0;
-  const one = () =>
+  const once = () =>
     new Promise((resolve, reject) => {
       const req = http.request(
         { host: '127.0.0.1', port, path: route.path, method: route.method, headers: route.headers, agent },
@@ -133,6 +133,18 @@ async function loadCount(port, route, total, connections) {
       req.on('error', reject);
       req.end(route.body);
     });
+  // A server under valgrind can be slow enough for its keep-alive timeout to close
+  // a socket the agent is about to reuse: that request is sent again on a new one.
+  const one = async () => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await once();
+      } catch (error) {
+        const code = /** @type {{ code?: string }} */ (error).code;
+        if (attempt >= 3 || (code !== 'ECONNRESET' && code !== 'EPIPE')) throw error;
+      }
+    }
+  };
   const worker = async () => {
     while (sent < total) {
       sent++;

@@ -117,6 +117,26 @@ describe.each(PLATFORMS)('per-request cost of the scope on %s', (platform) => {
     });
   });
 
+  describe('default options', () => {
+    let t: TestApp;
+    beforeAll(async () => {
+      t = await startApp(moduleWith({}), platform);
+    });
+    afterAll(() => t.close());
+
+    it('sends no request-id header and generates no id for a request that logs nothing', async () => {
+      const spy = jest.spyOn(crypto, 'randomUUID');
+      try {
+        const res = await fetch(`${t.url}/quiet`);
+        expect(res.status).toBe(200);
+        expect(res.headers.get('x-request-id')).toBeNull();
+        expect(spy).not.toHaveBeenCalled();
+      } finally {
+        spy.mockRestore();
+      }
+    });
+  });
+
   describe('setResponseHeader: true', () => {
     let t: TestApp;
     beforeAll(async () => {
