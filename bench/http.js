@@ -333,7 +333,7 @@ function renderHttp(saved) {
     cpuTable,
     quietTable,
     irTable
-      ? `Instructions per request (callgrind, smallest of 3 counts of ${callgrind?.config.requests} requests per route after ${callgrind?.config.warmup} of warm-up; ${callgrind?.date}):\n\n${irTable}`
+      ? `Instructions per request (callgrind, main thread, mean of 3 counts of ${callgrind?.config.requests} requests per route after ${callgrind?.config.warmup} of warm-up; ${callgrind?.date}):\n\n${irTable}`
       : '',
     microTable ? `The pieces of the request scope (callgrind, ${micro?.iterations} iterations; ${micro?.date}):\n\n${microTable}` : '',
     mountTable ? `The mount (callgrind; ${mount?.date}):\n\n${mountTable}` : '',
@@ -366,7 +366,7 @@ function renderHttp(saved) {
       const flip = base !== 'disabled';
       const show = (/** @type {number} */ r) => (flip ? ratio(1 / r) : pct(r - 1));
       parts.push(
-        `${route}: CPU ${cpu.n ? `${show(cpu.median)} (${show(cpu.min)} .. ${show(cpu.max)})` : 'n/a'}, instructions ${Number.isFinite(instr) ? show(instr) : 'n/a'}`,
+        `${route}: CPU ${cpu.n ? `${show(cpu.median)} (${flip ? `${show(cpu.max)} .. ${show(cpu.min)}` : `${show(cpu.min)} .. ${show(cpu.max)}`})` : 'n/a'}, instructions ${Number.isFinite(instr) ? show(instr) : 'n/a'}`,
       );
     }
     targets.push(targetRow('http', `${node}: ${target}`, parts.join('; '), goal, any ? met : undefined));
