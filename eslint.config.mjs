@@ -15,7 +15,16 @@ import tseslint from 'typescript-eslint';
 
 export default defineConfig(
   {
-    ignores: ['dist/**', 'sample/dist/**', 'coverage/**', '**/node_modules/**', 'test/compat/nest10/**', 'bench/results/**', '.ci/out/**'],
+    ignores: [
+      'dist/**',
+      'sample/dist/**',
+      'coverage/**',
+      '**/node_modules/**',
+      'test/compat/nest10/**',
+      'bench/results/**',
+      '.ci/out/**',
+      '.cache/**',
+    ],
   },
 
   {

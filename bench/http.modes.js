@@ -1,76 +1,175 @@
 // @ts-check
 'use strict';
-// The logging set-ups of the HTTP benchmark, each as a Nest user writes it.
+// The logging set-ups of the HTTP benchmark, each as a Nest user writes it,
+// and the "piece" set-ups that split the cost of the request scope.
 const { loadLibrary } = require('./library');
 
 /**
  * What a set-up adds to the app: modules to import, NestFactory.create options,
- * the logger to pass to app.useLogger(app.get(...)), and extra middleware.
+ * the logger to pass to app.useLogger(app.get(...)), extra middleware (`setup`,
+ * before init) and middleware mounted through Nest (`nestMiddleware`).
  * @typedef {{
  *   imports: Array<import('@nestjs/common').DynamicModule>,
  *   createOptions: import('@nestjs/common').NestApplicationOptions,
  *   useLogger?: import('@nestjs/common').Type<import('@nestjs/common').LoggerService>,
  *   setup?: (app: import('@nestjs/common').INestApplication) => void,
+ *   nestMiddleware?: Middleware[],
  * }} LoggingSetup
  */
+/** @typedef {import('node:http').IncomingMessage} Req */
+/** @typedef {import('node:http').ServerResponse} Res */
+/** @typedef {(req: Req, res: Res, next: () => void) => void} Middleware */
 
 /** @type {import('@nestjs/common').LogLevel[]} */
 const ALL_LEVELS = ['verbose', 'debug', 'log', 'warn', 'error', 'fatal'];
+/** A common production set-up: ConsoleLogger without its debug and verbose lines. */
+const NO_DEBUG_LEVELS = /** @type {import('@nestjs/common').LogLevel[]} */ (['log', 'warn', 'error', 'fatal']);
+
+/** @param {import('nestjs-incident-logger').IncidentLoggerModuleOptions} options @returns {LoggingSetup} */
+function incident(options) {
+  const { IncidentLoggerModule, IncidentLogger } = loadLibrary();
+  return { imports: [IncidentLoggerModule.forRoot(options)], createOptions: { bufferLogs: true }, useLogger: IncidentLogger };
+}
+
+/** nestjs-pino writing to the server's stdout (/dev/null), pino's own default destination. @param {object} pinoHttp @returns {LoggingSetup} */
+function nestjsPino(pinoHttp) {
+  const { LoggerModule, Logger } = require('nestjs-pino');
+  return { imports: [LoggerModule.forRoot({ pinoHttp })], createOptions: { bufferLogs: true }, useLogger: Logger };
+}
+
+/** A raw middleware, mounted with app.use() before init (runs before Nest's own middleware). @param {Middleware} fn @returns {LoggingSetup} */
+function rawMiddleware(fn) {
+  return { imports: [], createOptions: { logger: false }, setup: (app) => app.use(fn) };
+}
+
+/** The internals of the built package, for the piece set-ups only (not part of its API). */
+function internals() {
+  loadLibrary();
+  const dist = require('node:path').dirname(require.resolve(require('./library').libraryEntry()));
+  return {
+    /** @type {typeof import('../lib/scope/incident-scope').IncidentScope} */
+    IncidentScope: require(`${dist}/scope/incident-scope`).IncidentScope,
+    /** @type {typeof import('../lib/scope/scope-registry').ScopeRegistry} */
+    ScopeRegistry: require(`${dist}/scope/scope-registry`).ScopeRegistry,
+  };
+}
+
+/**
+ * The pieces of the module's per-request work, added one at a time (each set-up
+ * is the previous one plus one piece), on a route that logs nothing: the
+ * difference between two neighbours is what that piece costs.
+ * @type {Record<string, () => LoggingSetup>}
+ */
+const PIECES = {
+  'piece-raw-mount': () => rawMiddleware((_req, _res, next) => next()),
+  'piece-nest-mount': () => ({ imports: [], createOptions: { logger: false }, nestMiddleware: [(_req, _res, next) => next()] }),
+  // Ten layers of each kind, so that the cost of one layer stands out of the noise of a whole request (~1%).
+  'mount-raw-x10': () => ({
+    imports: [],
+    createOptions: { logger: false },
+    setup: (app) => {
+      for (let i = 0; i < 10; i++) app.use((/** @type {Req} */ _req, /** @type {Res} */ _res, /** @type {() => void} */ next) => next());
+    },
+  }),
+  'mount-nest-x10': () => ({
+    imports: [],
+    createOptions: { logger: false },
+    nestMiddleware: Array.from(
+      { length: 10 },
+      () => (/** @type {Req} */ _req, /** @type {Res} */ _res, /** @type {() => void} */ next) => next(),
+    ),
+  }),
+  'piece-als': () => {
+    const { AsyncLocalStorage } = require('node:async_hooks');
+    const storage = new AsyncLocalStorage();
+    return rawMiddleware((req, _res, next) => storage.run({ req }, next));
+  },
+  'piece-scope': () => {
+    const { AsyncLocalStorage } = require('node:async_hooks');
+    const { IncidentScope } = internals();
+    const storage = new AsyncLocalStorage();
+    return rawMiddleware((req, _res, next) =>
+      storage.run(new IncidentScope('request', 30, 256 * 1024, { id: '', method: req.method ?? '', url: req.url ?? '' }), next),
+    );
+  },
+  'piece-close': () => {
+    const { AsyncLocalStorage } = require('node:async_hooks');
+    const { IncidentScope } = internals();
+    const storage = new AsyncLocalStorage();
+    return rawMiddleware((req, res, next) => {
+      const scope = new IncidentScope('request', 30, 256 * 1024, { id: '', method: req.method ?? '', url: req.url ?? '' });
+      res.once('close', () => scope.end());
+      storage.run(scope, next);
+    });
+  },
+  'piece-registry': () => {
+    const { AsyncLocalStorage } = require('node:async_hooks');
+    const { IncidentScope, ScopeRegistry } = internals();
+    const storage = new AsyncLocalStorage();
+    const registry = new ScopeRegistry(64 * 1024 * 1024);
+    return rawMiddleware((req, res, next) => {
+      const scope = new IncidentScope('request', 30, 256 * 1024, { id: '', method: req.method ?? '', url: req.url ?? '' });
+      registry.register(scope);
+      res.once('close', () => registry.unregister(scope));
+      storage.run(scope, next);
+    });
+  },
+  'piece-request-id': () => {
+    const { AsyncLocalStorage } = require('node:async_hooks');
+    const { randomUUID } = require('node:crypto');
+    const { IncidentScope, ScopeRegistry } = internals();
+    const storage = new AsyncLocalStorage();
+    const registry = new ScopeRegistry(64 * 1024 * 1024);
+    return rawMiddleware((req, res, next) => {
+      const id = randomUUID();
+      id.charCodeAt(0); // flattened, as the module does
+      const scope = new IncidentScope('request', 30, 256 * 1024, { id, method: req.method ?? '', url: req.url ?? '' });
+      registry.register(scope);
+      res.once('close', () => registry.unregister(scope));
+      storage.run(scope, next);
+    });
+  },
+  'piece-header': () => {
+    const { AsyncLocalStorage } = require('node:async_hooks');
+    const { randomUUID } = require('node:crypto');
+    const { IncidentScope, ScopeRegistry } = internals();
+    const storage = new AsyncLocalStorage();
+    const registry = new ScopeRegistry(64 * 1024 * 1024);
+    return rawMiddleware((req, res, next) => {
+      const id = randomUUID();
+      id.charCodeAt(0);
+      const scope = new IncidentScope('request', 30, 256 * 1024, { id, method: req.method ?? '', url: req.url ?? '' });
+      registry.register(scope);
+      res.setHeader('x-request-id', id);
+      res.once('close', () => registry.unregister(scope));
+      storage.run(scope, next);
+    });
+  },
+};
 
 /** @type {Record<string, () => LoggingSetup>} */
 const MODES = {
-  // This module: debug records buffered per request; nothing written unless a warn/error happens.
-  incident: () => {
-    const { IncidentLoggerModule, IncidentLogger } = loadLibrary();
-    return {
-      imports: [IncidentLoggerModule.forRoot({ bufferSize: 30 })],
-      createOptions: { bufferLogs: true },
-      useLogger: IncidentLogger,
-    };
-  },
-  // Diagnostic: the same with redaction off (what deferring redaction to flush time would give).
-  'incident-noredact': () => {
-    const { IncidentLoggerModule, IncidentLogger } = loadLibrary();
-    return {
-      imports: [IncidentLoggerModule.forRoot({ bufferSize: 30, redact: false })],
-      createOptions: { bufferLogs: true },
-      useLogger: IncidentLogger,
-    };
-  },
+  // This module, default options: debug records buffered per request; nothing written unless a warn/error happens.
+  incident: () => incident({}),
+  // Diagnostic: the same with redaction off.
+  'incident-noredact': () => incident({ redact: false }),
+  // Diagnostic: the same without the response header.
+  'incident-noheader': () => incident({ setResponseHeader: false }),
   // No logging at all: the floor.
   disabled: () => ({ imports: [], createOptions: { logger: false } }),
   // Nest's ConsoleLogger at debug; the server's stdout is /dev/null.
   console: () => ({ imports: [], createOptions: { logger: ALL_LEVELS } }),
-  // nestjs-pino at debug to /dev/null (async destination); no per-request
-  // "request completed" line, so every set-up logs the same 5 lines.
-  pino: () => {
-    const pino = require('pino');
-    const { LoggerModule, Logger } = require('nestjs-pino');
-    const dest = pino.destination({ dest: '/dev/null', sync: false });
-    return {
-      imports: [LoggerModule.forRoot({ pinoHttp: [{ level: 'debug', autoLogging: false }, dest] })],
-      createOptions: { bufferLogs: true },
-      useLogger: Logger,
-    };
-  },
-  // Diagnostic: no logger, only what any request-scoped logger pays on Node 20:
-  // an AsyncLocalStorage.run() per request (which also turns on the promise hooks).
-  als: () => {
-    const { AsyncLocalStorage } = require('node:async_hooks');
-    const storage = new AsyncLocalStorage();
-    return {
-      imports: [],
-      createOptions: { logger: false },
-      setup: (app) =>
-        app.use(
-          (
-            /** @type {import('node:http').IncomingMessage} */ req,
-            /** @type {import('node:http').ServerResponse} */ _res,
-            /** @type {() => void} */ next,
-          ) => storage.run({ req }, next),
-        ),
-    };
-  },
+  // Nest's ConsoleLogger with debug and verbose filtered out (the messages are still built by the caller).
+  'console-nodebug': () => ({ imports: [], createOptions: { logger: NO_DEBUG_LEVELS } }),
+  // nestjs-pino as its README sets it up, at debug so the route's lines are written: request logging
+  // ("request completed", autoLogging) on, pino's default destination (stdout, here /dev/null).
+  pino: () => nestjsPino({ level: 'debug' }),
+  // Diagnostic: nestjs-pino without the per-request line, so it writes the same lines as ConsoleLogger.
+  'pino-noauto': () => nestjsPino({ level: 'debug', autoLogging: false }),
+  // Diagnostic: no logger, only what any request-scoped logger pays: an
+  // AsyncLocalStorage.run() per request (which also turns on the promise hooks on Node 20).
+  als: () => PIECES['piece-als'](),
+  ...PIECES,
 };
 
 /** @param {string} mode */
@@ -79,4 +178,4 @@ function loggingSetup(mode) {
   return MODES[mode]();
 }
 
-module.exports = { MODES, loggingSetup };
+module.exports = { MODES, PIECES, loggingSetup };

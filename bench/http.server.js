@@ -1,20 +1,21 @@
 // @ts-check
 'use strict';
-// Part 3, the server: a Nest (Express) app whose route logs 5 debug lines,
-// alone in this process, stdout on /dev/null. Usage (forked by bench/http.js):
-//   node bench/http.server.js <incident|disabled|console|pino|als>
-// Routes: GET /orders/:id logs 5 debug lines; GET /orders/quiet/:id logs nothing.
+// Part 3, the server: a Nest (Express) app with the routes of bench/http.routes.js,
+// alone in this process, stdout on /dev/null. Usage (forked by bench/http.js,
+// or run under valgrind by bench/http.callgrind.js):
+//   node bench/http.server.js <mode of bench/http.modes.js>
 // IPC: sends { type: 'ready', port }; answers { cmd: 'cpu-start' } and
 // { cmd: 'cpu-stop' } with the CPU time and the requests served in between.
 require('reflect-metadata');
-const { Controller, Get, Logger, Module, Param } = require('@nestjs/common');
+const { Module, RequestMethod } = require('@nestjs/common');
 const { NestFactory } = require('@nestjs/core');
 const { ExpressAdapter } = require('@nestjs/platform-express');
 const { loggingSetup } = require('./http.modes');
+const { OrdersController, counter } = require('./http.routes');
 
 /**
  * Messages to the parent (bench/http.js).
- * @typedef {{ type: 'ready', port: number }
+ * @typedef {{ type: 'ready', port: number, pid: number }
  *   | { type: 'cpu-started' }
  *   | { type: 'cpu', userUs: number, systemUs: number, requests: number, wallMs: number }} ServerMessage
  */
@@ -26,44 +27,18 @@ function send(message) {
   process.send(message);
 }
 
-let served = 0;
-
-class OrdersController {
-  constructor() {
-    this.logger = new Logger('OrdersController');
-  }
-
-  /** @param {string} id */
-  getOrder(id) {
-    served++;
-    this.logger.debug(`GET order ${id}: checking the cache`);
-    this.logger.debug(`order ${id}: cache miss, querying the database`);
-    this.logger.debug(`order ${id}: 3 lines loaded`);
-    this.logger.debug(`order ${id}: applying the customer's discounts`);
-    this.logger.debug(`order ${id}: done`);
-    return { id, status: 'shipped', lines: 3 };
-  }
-
-  // Same route without logging: what opening the request scope alone costs.
-  /** @param {string} id */
-  getQuiet(id) {
-    served++;
-    return { id, status: 'shipped', lines: 3 };
-  }
-}
-// The decorators, applied by hand (plain JavaScript).
-/** @param {'getOrder' | 'getQuiet'} name */
-const descriptor = (name) => /** @type {PropertyDescriptor} */ (Object.getOwnPropertyDescriptor(OrdersController.prototype, name));
-Controller('orders')(OrdersController);
-Get(':id')(OrdersController.prototype, 'getOrder', descriptor('getOrder'));
-Param('id')(OrdersController.prototype, 'getOrder', 0);
-Get('quiet/:id')(OrdersController.prototype, 'getQuiet', descriptor('getQuiet'));
-Param('id')(OrdersController.prototype, 'getQuiet', 0);
+/** Nest 11 (path-to-regexp 8) wants a named wildcard, as the module itself uses. */
+const CATCH_ALL = { path: '{*path}', method: RequestMethod.ALL };
 
 async function main() {
   const mode = process.argv[2];
-  const { imports, createOptions, useLogger, setup } = loggingSetup(mode);
-  class AppModule {}
+  const { imports, createOptions, useLogger, setup, nestMiddleware } = loggingSetup(mode);
+  class AppModule {
+    /** @param {import('@nestjs/common').MiddlewareConsumer} consumer */
+    configure(consumer) {
+      if (nestMiddleware) consumer.apply(...nestMiddleware).forRoutes(CATCH_ALL);
+    }
+  }
   Module({ imports, controllers: [OrdersController] })(AppModule);
   const app = await NestFactory.create(AppModule, new ExpressAdapter(), createOptions);
   if (setup) setup(app);
@@ -75,10 +50,10 @@ async function main() {
   const { port } = /** @type {import('node:net').AddressInfo} */ (app.getHttpServer().address());
 
   /** @type {{ cpu: NodeJS.CpuUsage, served: number, time: bigint }} */
-  let start = { cpu: process.cpuUsage(), served, time: process.hrtime.bigint() };
+  let start = { cpu: process.cpuUsage(), served: counter.served, time: process.hrtime.bigint() };
   process.on('message', (/** @type {ServerCommand} */ message) => {
     if (message.cmd === 'cpu-start') {
-      start = { cpu: process.cpuUsage(), served, time: process.hrtime.bigint() };
+      start = { cpu: process.cpuUsage(), served: counter.served, time: process.hrtime.bigint() };
       send({ type: 'cpu-started' });
     } else if (message.cmd === 'cpu-stop') {
       const cpu = process.cpuUsage(start.cpu);
@@ -86,14 +61,14 @@ async function main() {
         type: 'cpu',
         userUs: cpu.user,
         systemUs: cpu.system,
-        requests: served - start.served,
+        requests: counter.served - start.served,
         wallMs: Number(process.hrtime.bigint() - start.time) / 1e6,
       });
     } else if (message.cmd === 'exit') {
       app.close().finally(() => process.exit(0));
     }
   });
-  send({ type: 'ready', port });
+  send({ type: 'ready', port, pid: process.pid });
 }
 
 if (require.main === module) {

@@ -3,7 +3,6 @@ import { IncidentEngine } from './engine/incident-engine';
 import type { IncidentBufferStats } from './interfaces/incident-buffer-stats.interface';
 import type { IncidentScopeOptions } from './interfaces/incident-scope-options.interface';
 import type { Incident, IncidentRecord, IncidentRequest } from './interfaces/incident.interface';
-import { requestIdFrom } from './scope/request-id.util';
 import { scopeStorage } from './scope/scope-storage';
 
 /**
@@ -49,7 +48,8 @@ export class IncidentBuffer {
    */
   run<T>(fn: () => T, options: IncidentScopeOptions = {}): T {
     const scope = this.engine.openScope({
-      id: options.id === undefined ? requestIdFrom(undefined) : String(options.id),
+      // Without an id, one is generated when something reads it (an incident, `request`).
+      id: options.id === undefined ? undefined : String(options.id),
       method: options.method ?? 'RUN',
       url: options.url ?? '',
     });

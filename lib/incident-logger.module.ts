@@ -1,5 +1,6 @@
-import { Inject, MiddlewareConsumer, Module, NestModule, RequestMethod } from '@nestjs/common';
-import { catchAllRoutePath } from './catch-all-route.util';
+import { Inject, MiddlewareConsumer, Module, NestModule, Optional } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import { mountScopeMiddleware } from './catch-all-route.util';
 import { IncidentEngine } from './engine/incident-engine';
 import { IncidentBuffer } from './incident-buffer.service';
 import { INCIDENT_TARGETS, RESOLVED_INCIDENT_OPTIONS } from './incident-logger.constants';
@@ -49,12 +50,17 @@ import type { TargetList } from './targets/target-list';
 })
 export class IncidentLoggerModule extends ConfigurableModuleClass implements NestModule {
   /** @internal */
-  constructor(@Inject(RESOLVED_INCIDENT_OPTIONS) private readonly options: ResolvedIncidentLoggerOptions) {
+  constructor(
+    @Inject(RESOLVED_INCIDENT_OPTIONS) private readonly options: ResolvedIncidentLoggerOptions,
+    @Inject(IncidentEngine) private readonly engine: IncidentEngine,
+    // Absent outside an HTTP application (a standalone context or a microservice has no adapter).
+    @Optional() @Inject(HttpAdapterHost) private readonly adapterHost?: HttpAdapterHost,
+  ) {
     super();
   }
 
   configure(consumer: MiddlewareConsumer): void {
     if (!this.options.mountMiddleware) return;
-    consumer.apply(IncidentScopeMiddleware).forRoutes({ path: catchAllRoutePath(), method: RequestMethod.ALL });
+    mountScopeMiddleware(consumer, this.adapterHost, new IncidentScopeMiddleware(this.engine), IncidentScopeMiddleware);
   }
 }

@@ -3,6 +3,9 @@ declare module 'autocannon' {
   namespace autocannon {
     interface Options {
       url: string;
+      method?: string;
+      headers?: Record<string, string>;
+      body?: string;
       connections?: number;
       /** Seconds. */
       duration?: number;

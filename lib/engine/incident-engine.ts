@@ -6,7 +6,7 @@ import { RecordScrubber } from '../capture/record-scrubber';
 import type { IncidentBufferStats } from '../interfaces/incident-buffer-stats.interface';
 import type { Incident, IncidentReason, IncidentRecord, IncidentRequest } from '../interfaces/incident.interface';
 import type { ResolvedIncidentLoggerOptions } from '../options/resolved-options.interface';
-import { IncidentScope } from '../scope/incident-scope';
+import { IncidentScope, type ScopeEndSignal, type ScopeRequest } from '../scope/incident-scope';
 import { ScopeRegistry } from '../scope/scope-registry';
 import { scopeStorage } from '../scope/scope-storage';
 import { cachedSecretKeyTest } from '../redact/secret-key-cache.util';
@@ -109,9 +109,9 @@ export class IncidentEngine {
     return this.enabled[LOG_LEVEL_VALUES[level]] === true;
   }
 
-  /** A new request (or `run()`) scope with this engine's limits, counted in the memory budget. */
-  openScope(request: IncidentRequest): IncidentScope {
-    return new IncidentScope('request', this.options.bufferSize, this.options.maxBufferBytes, request, this.registry);
+  /** A new request (or `run()`) scope with this engine's limits, counted in the memory budget once it buffers. */
+  openScope(request: ScopeRequest, endSignal?: ScopeEndSignal): IncidentScope {
+    return new IncidentScope('request', this.options.bufferSize, this.options.maxBufferBytes, request, this.registry, endSignal);
   }
 
   /** The scope records go to right now. */

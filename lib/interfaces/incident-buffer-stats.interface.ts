@@ -1,6 +1,6 @@
 /** Counters of the live request scopes. @publicApi */
 export interface IncidentBufferStats {
-  /** Request (and `run()`) scopes currently alive. */
+  /** Request (and `run()`) scopes alive that hold records: a scope joins on its first record and leaves when its request ends. */
   liveScopes: number;
   /** Bytes held by their buffers together (estimated). */
   bufferedBytes: number;

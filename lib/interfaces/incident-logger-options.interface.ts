@@ -75,8 +75,11 @@ export interface IncidentLoggerModuleOptions {
   dumpSignal?: NodeJS.Signals;
   /**
    * Echo the request id on the response under `requestIdHeader`, so a caller
-   * can quote it when reporting a failure.
-   * @default true
+   * can quote it when reporting a failure. Off by default: it makes every
+   * request generate an id and set a header (~1% of a bare request's CPU on
+   * Node 20, ~2.5% on Node 24), where otherwise only a request that writes an
+   * incident or reads `IncidentBuffer.request` generates one.
+   * @default false
    */
   setResponseHeader?: boolean;
   /**

@@ -85,7 +85,7 @@ export function resolveOptions(options: IncidentLoggerModuleOptions = {}): Resol
     targets: checkTargets(options.targets),
     mountMiddleware: booleanOption(OWNER, 'mountMiddleware', options.mountMiddleware, true),
     requestIdHeader: checkHeader(options.requestIdHeader),
-    setResponseHeader: booleanOption(OWNER, 'setResponseHeader', options.setResponseHeader, true),
+    setResponseHeader: booleanOption(OWNER, 'setResponseHeader', options.setResponseHeader, false),
     flushOnCrash: booleanOption(OWNER, 'flushOnCrash', options.flushOnCrash, true),
     dumpSignal: checkSignal(options.dumpSignal),
     startupNotice: booleanOption(OWNER, 'startupNotice', options.startupNotice, true),

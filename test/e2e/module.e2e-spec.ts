@@ -106,7 +106,10 @@ describe.each(PLATFORMS)('module wiring on %s', (platform) => {
 
   it('mountMiddleware: false lets the app mount IncidentScopeMiddleware itself, in its own module', async () => {
     const target = new MemoryTarget();
-    @Module({ imports: [IncidentLoggerModule.forRoot({ targets: [target], mountMiddleware: false })], controllers: [FailController] })
+    @Module({
+      imports: [IncidentLoggerModule.forRoot({ targets: [target], mountMiddleware: false, setResponseHeader: true })],
+      controllers: [FailController],
+    })
     class AppModule implements NestModule {
       configure(consumer: MiddlewareConsumer) {
         consumer.apply(IncidentScopeMiddleware).forRoutes(FailController);
@@ -123,7 +126,7 @@ describe.each(PLATFORMS)('module wiring on %s', (platform) => {
 
   it('generates a request id when the header is missing or unsafe, and echoes it', async () => {
     const target = new MemoryTarget();
-    @Module({ imports: [IncidentLoggerModule.forRoot({ targets: [target] })], controllers: [FailController] })
+    @Module({ imports: [IncidentLoggerModule.forRoot({ targets: [target], setResponseHeader: true })], controllers: [FailController] })
     class AppModule {}
     t = await startApp(AppModule, platform);
     const headers: Array<Record<string, string>> = [{}, { 'x-request-id': 'id with spaces" <b>' }, { 'x-request-id': 'a'.repeat(129) }];

@@ -65,7 +65,7 @@ class OrdersController {
 }
 
 @Module({
-  imports: [IncidentLoggerModule.forRoot({ bufferSize: 30, targets: [target] })],
+  imports: [IncidentLoggerModule.forRoot({ bufferSize: 30, targets: [target], setResponseHeader: true })],
   controllers: [OrdersController],
 })
 class AppModule {}

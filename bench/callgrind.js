@@ -1,0 +1,75 @@
+// @ts-check
+'use strict';
+// Instruction counts with valgrind's callgrind, for a process the benchmark
+// starts: the process runs uninstrumented (fast) until `on()`, counters are
+// zeroed right before the measured work and dumped right after, and the total
+// of the dump (every thread: the main one, V8's compiler and GC threads) is the
+// figure. Instruction counts do not move with the machine's load, so a change
+// of 1% shows where CPU time on a shared 2-core machine only resolves ~5%.
+// valgrind comes from Debian's packages: scripts/ensure-valgrind.sh installs it.
+const { spawnSync } = require('node:child_process');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+
+/** @returns {{ ok: true, version: string } | { ok: false, reason: string }} */
+function callgrindAvailable() {
+  const valgrind = spawnSync('valgrind', ['--version'], { encoding: 'utf8' });
+  if (valgrind.error || valgrind.status !== 0)
+    return { ok: false, reason: 'valgrind is not installed (scripts/ensure-valgrind.sh installs it from Debian packages)' };
+  const control = spawnSync('callgrind_control', ['--version'], { encoding: 'utf8' });
+  if (control.error) return { ok: false, reason: 'callgrind_control is missing (it ships with valgrind)' };
+  return { ok: true, version: valgrind.stdout.trim() };
+}
+
+/**
+ * A callgrind session: `wrapper` goes in front of the command; the process
+ * starts with instrumentation off.
+ * @param {string} name  a label for the output files
+ */
+function callgrindSession(name) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `callgrind-${name.replace(/[^\w.-]/g, '_')}-`));
+  const outFile = path.join(dir, 'callgrind.out');
+  /** @param {number} pid @param {string[]} args */
+  const control = (pid, args) => {
+    const result = spawnSync('callgrind_control', [...args, String(pid)], { encoding: 'utf8', timeout: 120_000 });
+    if (result.status !== 0 || /Error|not detected/.test(result.stdout + result.stderr))
+      throw new Error(`callgrind_control ${args.join(' ')} ${pid} failed: ${result.stdout}${result.stderr}`);
+  };
+  let dumps = 0;
+  return {
+    // One file per thread: the main thread's count apart from the total (V8's compiler and GC threads).
+    wrapper: ['valgrind', '--tool=callgrind', '--instr-atstart=no', '--separate-threads=yes', `--callgrind-out-file=${outFile}`],
+    /** Instrumentation on (translations are redone: slower from now on, counts not yet kept). @param {number} pid */
+    on: (pid) => control(pid, ['--instr=on']),
+    /** Counters to zero: the measured work starts. @param {number} pid */
+    zero: (pid) => control(pid, ['--zero']),
+    /**
+     * Dumps the counters; returns the instructions executed since the last zero,
+     * by the main (JavaScript) thread and by all threads.
+     * @param {number} pid
+     * @returns {{ main: number, total: number }}
+     */
+    dump(pid) {
+      control(pid, ['--dump']);
+      dumps++;
+      const prefix = `callgrind.out.${dumps}-`;
+      let main = NaN;
+      let total = 0;
+      for (const name of fs.readdirSync(dir).filter((n) => n.startsWith(prefix))) {
+        const file = path.join(dir, name);
+        const text = fs.readFileSync(file, 'utf8');
+        if (!process.env.CALLGRIND_KEEP) fs.rmSync(file);
+        const match = /^(?:totals|summary): (\d+)/m.exec(text);
+        if (!match) throw new Error(`no totals in ${file}`);
+        total += Number(match[1]);
+        if (name.endsWith('-01')) main = Number(match[1]);
+      }
+      if (!Number.isFinite(main)) throw new Error(`no dump of the main thread in ${dir}`);
+      return { main, total };
+    },
+    cleanup: () => fs.rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
+module.exports = { callgrindAvailable, callgrindSession };
