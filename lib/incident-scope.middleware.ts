@@ -3,7 +3,6 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { IncidentEngine } from './engine/incident-engine';
 import type { IncidentScope } from './scope/incident-scope';
 import { scopeStorage } from './scope/scope-storage';
-import { truncateString } from './serialize/truncate.util';
 
 const MAX_URL_LENGTH = 2048;
 
@@ -13,7 +12,7 @@ const MAX_URL_LENGTH = 2048;
  * before it is cut, so a token across the cut is still recognised.
  */
 function boundedUrl(engine: IncidentEngine, url: string): string {
-  return url.length <= MAX_URL_LENGTH ? url : truncateString(engine.scrub(url.slice(0, MAX_URL_LENGTH + 256)), MAX_URL_LENGTH, url.length);
+  return url.length <= MAX_URL_LENGTH ? url : engine.redactAndCut(url, MAX_URL_LENGTH);
 }
 
 type RawRequest = IncomingMessage & { originalUrl?: string };

@@ -10,6 +10,7 @@ import { IncidentScope, type ScopeEndSignal, type ScopeRequest } from '../scope/
 import { ScopeRegistry } from '../scope/scope-registry';
 import { scopeStorage } from '../scope/scope-storage';
 import { cachedSecretKeyTest } from '../redact/secret-key-cache.util';
+import { boundText } from '../serialize/bound-text.util';
 import { detachString } from '../serialize/detach-string.util';
 import { toFastJson } from '../serialize/fast-json.util';
 import { describeFailure } from '../shared/hostile-value.util';
@@ -157,9 +158,9 @@ export class IncidentEngine {
     return this.registry.stats();
   }
 
-  /** Redacts free text on its way out (stderr reports, long URLs before they are cut). */
-  scrub(text: string): string {
-    return this.scrubber.text(text);
+  /** Text too long to keep whole (a long URL): redacted before it is cut, so a secret across the cut is still recognised. */
+  redactAndCut(text: string, max: number): string {
+    return boundText(text, max, this.policy.redactor);
   }
 
   /** Whether the startup line (and the not-installed warning) are wanted. */
@@ -200,7 +201,6 @@ export class IncidentEngine {
    */
   private flushScope(scope: IncidentScope, reason: IncidentReason, trigger?: IncidentRecord[], durable = false): Incident | undefined {
     const window = scope.take();
-    if (window.records.length === 0 && trigger === undefined) return undefined;
     const records = this.scrubber.records(window.records);
     if (trigger) records.push(...this.scrubber.records(trigger));
     if (records.length === 0) return undefined;
