@@ -41,6 +41,15 @@ const piece = fc.oneof(
 );
 const text = fc.array(piece, { maxLength: 8 }).map((parts) => parts.join(''));
 
+/** Plain data (strings from `text`, numbers, booleans, null, arrays, objects), object keys from `text` or `keys`. */
+function plainData(...keys: string[]) {
+  return fc.letrec((tie) => ({
+    value: fc.oneof({ depthSize: 'small' }, text, fc.integer(), fc.double(), fc.boolean(), fc.constant(null), tie('array'), tie('object')),
+    array: fc.array(tie('value'), { maxLength: 4 }),
+    object: fc.dictionary(fc.oneof(text, fc.constantFrom(...keys)), tie('value'), { maxKeys: 4 }),
+  }));
+}
+
 describe('scrubJsonStrings', () => {
   it('scrubs every string (keys and values, escaped or not) and keeps the rest byte for byte', () => {
     const json = '{"note":"password=abc","a\\"b":"x\\ntoken=tok-1","n":-0.5,"list":[true,null,"Bearer t0k3n"],"k":{"e":""}}';
@@ -59,20 +68,7 @@ describe('scrubJsonStrings', () => {
   });
 
   it('gives what capture-time redaction gives, for any plain value without a secret key', () => {
-    const plain = fc.letrec((tie) => ({
-      value: fc.oneof(
-        { depthSize: 'small' },
-        text,
-        fc.integer(),
-        fc.double(),
-        fc.boolean(),
-        fc.constant(null),
-        tie('array'),
-        tie('object'),
-      ),
-      array: fc.array(tie('value'), { maxLength: 4 }),
-      object: fc.dictionary(fc.oneof(text, fc.constantFrom('note', 'url', 'user')), tie('value'), { maxKeys: 4 }),
-    })).value;
+    const plain = plainData('note', 'url', 'user').value;
     const keysOf = (value: unknown): string[] =>
       typeof value === 'object' && value !== null ? Object.entries(value).flatMap(([k, v]) => [k, ...keysOf(v)]) : [];
     fc.assert(
@@ -163,20 +159,7 @@ describe('redaction on the way out, through the logger', () => {
 
   it('property: a plain value logged at debug is shown exactly as capture-time redaction showed it', () => {
     const logger = new Logger('Plain');
-    const plain = fc.letrec((tie) => ({
-      value: fc.oneof(
-        { depthSize: 'small' },
-        text,
-        fc.integer(),
-        fc.double(),
-        fc.boolean(),
-        fc.constant(null),
-        tie('array'),
-        tie('object'),
-      ),
-      array: fc.array(tie('value'), { maxLength: 4 }),
-      object: fc.dictionary(fc.oneof(text, fc.constantFrom('note', 'password', 'apiKey', 'user')), tie('value'), { maxKeys: 4 }),
-    }));
+    const plain = plainData('note', 'password', 'apiKey', 'user');
     // Objects and arrays (a string or number message is text, not JSON).
     const container = fc.oneof(plain.array, plain.object);
     fc.assert(
