@@ -22,15 +22,24 @@ export type { IncidentFormat } from './format/incident-format.interface';
 // Types and defaults
 export type {
   CaptureLimits,
+  ContextFlushLevels,
   Incident,
+  IncidentAfterTriggerOptions,
   IncidentBufferStats,
   IncidentLoggerModuleOptions,
+  IncidentOutcome,
+  IncidentOutcomeOptions,
   IncidentReason,
   IncidentRecord,
   IncidentRequest,
   IncidentScopeOptions,
+  IncidentStormOptions,
+  IncidentSuppression,
   IncidentTarget,
+  IncidentTriggerPredicate,
+  IncidentTriggerScope,
   RedactOptions,
+  SetFlushLevelOptions,
 } from './interfaces';
 export { DEFAULT_CAPTURE_LIMITS } from './interfaces/capture-limits.interface';
 export { DEFAULT_REDACT_KEYS } from './redact/redaction.constants';

@@ -2,6 +2,13 @@ import type { LogLevel, Type } from '@nestjs/common';
 import type { CaptureLimits } from './capture-limits.interface';
 import type { RedactOptions } from './redact-options.interface';
 import type { IncidentTarget } from './incident-target.interface';
+import type {
+  ContextFlushLevels,
+  IncidentAfterTriggerOptions,
+  IncidentOutcomeOptions,
+  IncidentStormOptions,
+  IncidentTriggerPredicate,
+} from './incident-policy-options.interface';
 
 /**
  * Options of `IncidentLoggerModule.forRoot()` / `forRootAsync()`.
@@ -33,6 +40,70 @@ export interface IncidentLoggerModuleOptions {
    * @default 'warn'
    */
   flushLevel?: LogLevel;
+  /**
+   * Flush levels for some contexts, instead of `flushLevel`:
+   * `{ TypeOrmLogger: 'error' }` keeps TypeORM's warnings in the window.
+   * @default {}
+   */
+  contextFlushLevels?: ContextFlushLevels;
+  /**
+   * Decides whether a record opens an incident: `true`, `false`, or
+   * `undefined` for the level rule. Called only for records at or above the
+   * lowest flush level (never on the buffering path); one that throws falls
+   * back to the level rule and is reported once.
+   * @default undefined
+   */
+  trigger?: IncidentTriggerPredicate;
+  /**
+   * A trigger record carrying an exception whose `getStatus()` this accepts
+   * (a logged `NotFoundException`) stays in the window instead of opening an
+   * incident, and is counted (`stats().ignoredByStatus`). `false` turns it off.
+   * @default (status) => status >= 400 && status < 500
+   */
+  ignoreExceptionStatus?: ((status: number) => boolean) | false;
+  /**
+   * Records at or above this level (and below the flush level) are written
+   * to the targets at once, and stay in the window. `'verbose'` is a
+   * development mode: everything printed, incidents still grouped. Must be
+   * below `flushLevel`.
+   * @default undefined (off)
+   */
+  passthroughLevel?: LogLevel;
+  /**
+   * After a trigger, write what the scope logs next as a continuation
+   * incident (`reason: 'tail'`, `previous: <id>`) after `records` records,
+   * `ms` milliseconds, or when the scope ends. Off by default.
+   */
+  afterTrigger?: IncidentAfterTriggerOptions;
+  /**
+   * Warnings (from `warn` up to below the flush level) kept in a small ring of
+   * their own, so a flood of debug lines cannot evict them; merged in order
+   * when the window is taken. `0` turns it off.
+   * @default 5
+   */
+  reservedWarnings?: number;
+  /**
+   * Records older than this when the window is taken are left out, and
+   * counted as dropped (the global scope would otherwise show boot lines from
+   * last week).
+   * @default undefined (no limit)
+   */
+  maxRecordAgeMs?: number;
+  /**
+   * Incidents for how a request or `run()` scope ended: a 5xx status nobody
+   * logged, a slow request, a rejected `run()`, sampled healthy requests.
+   * `false` turns them all off.
+   * @default { status: (s) => s >= 500, rejected: true, sampleRate: 0 }
+   */
+  outcome?: IncidentOutcomeOptions | false;
+  /**
+   * Storm control: per window, the first `fullIncidents` of each failure in
+   * full, then a `repeat` line each, and nothing past `maxIncidents` but one
+   * `suppressed` summary. `fatal`, crash, manual, marked and dump incidents
+   * are never held back. `false` turns it off.
+   * @default { windowMs: 60000, fullIncidents: 3, maxIncidents: 60 }
+   */
+  storm?: IncidentStormOptions | false;
   /**
    * Levels that are enabled at all. Disabled levels are dropped, not buffered.
    * Same semantics as Nest's `logLevels`; `setLogLevels()` changes it at runtime.

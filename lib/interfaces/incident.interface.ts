@@ -17,6 +17,12 @@ export interface IncidentRecord {
   stack?: string;
   /** Extra structured fields of a logged Error (name, code, cause, own properties). */
   data?: Record<string, unknown>;
+  /**
+   * True when the record was already written to the targets when it was
+   * logged (`passthroughLevel`); it stays in the window for the incident.
+   * The built-in formats do not print it a second time.
+   */
+  passthrough?: boolean;
 }
 
 /** The HTTP request an incident happened in. @publicApi */
@@ -29,14 +35,55 @@ export interface IncidentRequest {
 
 /** Why an incident was written. @publicApi */
 export type IncidentReason =
-  /** A record at or above `flushLevel` was logged. */
+  /** A record at or above `flushLevel` (or its context's level, or the `trigger` predicate) was logged. */
   | 'level'
   /** `IncidentBuffer.flush()` was called. */
   | 'manual'
   /** An uncaught exception or unhandled rejection. */
   | 'crash'
   /** `IncidentBuffer.dumpAll()` or the dump signal. */
-  | 'dump';
+  | 'dump'
+  /** The request ended with a status `outcome.status` accepts (default: 500 and above). */
+  | 'status'
+  /** The request (or `run()` scope) took longer than `outcome.slowMs`. */
+  | 'slow'
+  /** The promise of an `IncidentBuffer.run()` scope rejected. */
+  | 'rejected'
+  /** `IncidentBuffer.markForIncident()` was called; written when the scope ended. */
+  | 'marked'
+  /** A healthy request picked by `outcome.sampleRate`, as a baseline. */
+  | 'sampled'
+  /** The records logged after a trigger (`afterTrigger`), linked by `previous`. */
+  | 'tail'
+  /** Storm control: the same failure again in this window; only its trigger line, with `repeat`. */
+  | 'repeat'
+  /** Storm control: what was not written over the incident budget, with `suppressed`. */
+  | 'suppressed'
+  /** One record written at once (`passthroughLevel`), to a target without `writeRecord`. */
+  | 'passthrough';
+
+/** How the scope's unit of work ended. @publicApi */
+export interface IncidentOutcome {
+  /** The HTTP status sent (HTTP requests only). */
+  status?: number;
+  /** From the start of the scope to its end. */
+  durationMs: number;
+  /** True when the client went away before the response was complete. */
+  aborted?: boolean;
+}
+
+/** Storm control's summary of the incidents it did not write (`reason: 'suppressed'`). @publicApi */
+export interface IncidentSuppression {
+  /** Incidents not written over the budget in this window. */
+  count: number;
+  /** Epoch ms of the first and the last of them. */
+  first: number;
+  last: number;
+  /** Request ids of the first few of them. */
+  requestIds: string[];
+  /** The most frequent failures among them, by fingerprint. */
+  fingerprints: Array<{ fingerprint: string; count: number; message: string }>;
+}
 
 /**
  * The unit every target receives: the window of one scope, oldest first,
@@ -53,7 +100,23 @@ export interface Incident {
   records: IncidentRecord[];
   /** The record that caused the incident; absent for manual flushes and dumps. */
   trigger?: IncidentRecord;
-  /** Records that fell off the ring (count or byte cap) since the window started. */
+  /** Records that fell off the ring (count or byte cap, memory budget, age) since the window started. */
   dropped: number;
+  /** The dropped records counted by level; present when `dropped > 0`. */
+  droppedByLevel?: Partial<Record<LogLevel, number>>;
+  /** Epoch ms of the oldest and the newest dropped record; present when `dropped > 0`. */
+  droppedSpan?: { from: number; to: number };
   request?: IncidentRequest;
+  /** How the scope ended; present once it has (outcome incidents, and incidents written after the end). */
+  outcome?: IncidentOutcome;
+  /** Key/values set with `IncidentBuffer.assign()`, redacted. */
+  fields?: Record<string, unknown>;
+  /** The id of the previous incident of the same scope. */
+  previous?: string;
+  /** A short hash of the trigger (level, context, error name, normalised message, first own stack frame): the same failure has the same fingerprint. */
+  fingerprint?: string;
+  /** `reason: 'repeat'`: how many times this fingerprint triggered in the current storm window, this one included. */
+  repeat?: number;
+  /** `reason: 'suppressed'`: what storm control did not write. */
+  suppressed?: IncidentSuppression;
 }

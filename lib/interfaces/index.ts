@@ -3,5 +3,14 @@ export type { IncidentBufferStats } from './incident-buffer-stats.interface';
 export type { IncidentLoggerModuleOptions } from './incident-logger-options.interface';
 export type { IncidentScopeOptions } from './incident-scope-options.interface';
 export type { IncidentTarget } from './incident-target.interface';
-export type { Incident, IncidentReason, IncidentRecord, IncidentRequest } from './incident.interface';
+export type { Incident, IncidentOutcome, IncidentReason, IncidentRecord, IncidentRequest, IncidentSuppression } from './incident.interface';
 export type { RedactOptions } from './redact-options.interface';
+export type {
+  ContextFlushLevels,
+  IncidentAfterTriggerOptions,
+  IncidentOutcomeOptions,
+  IncidentStormOptions,
+  IncidentTriggerPredicate,
+  IncidentTriggerScope,
+  SetFlushLevelOptions,
+} from './incident-policy-options.interface';

@@ -1,9 +1,11 @@
 import type { LogLevel } from '@nestjs/common';
 import { constants } from 'node:os';
 import type { IncidentLoggerModuleOptions } from '../interfaces/incident-logger-options.interface';
-import { ALL_LOG_LEVELS, LOG_LEVEL_VALUES } from '../shared/log-levels';
+import { ALL_LOG_LEVELS } from '../shared/log-levels';
 import { booleanOption, checkKnownKeys, integerOption, invalidOption, objectOption } from '../shared/option-validation.util';
 import { resolveCapturePolicy } from './resolve-capture-policy.util';
+import { resolvePolicies } from './resolve-policies.util';
+import { checkLevel } from './check-level.util';
 import type { ResolvedIncidentLoggerOptions } from './resolved-options.interface';
 
 export const DEFAULT_BUFFER_SIZE = 30;
@@ -30,17 +32,18 @@ const KNOWN_OPTIONS = Object.keys({
   startupNotice: true,
   redact: true,
   captureLimits: true,
+  contextFlushLevels: true,
+  trigger: true,
+  ignoreExceptionStatus: true,
+  passthroughLevel: true,
+  afterTrigger: true,
+  reservedWarnings: true,
+  maxRecordAgeMs: true,
+  outcome: true,
+  storm: true,
 } satisfies Record<keyof IncidentLoggerModuleOptions, true>);
 // Signals a listener can never receive.
 const UNCATCHABLE_SIGNALS = new Set(['SIGKILL', 'SIGSTOP']);
-const LEVEL_LIST = `one of ${ALL_LOG_LEVELS.map((level) => `'${level}'`).join(', ')}`;
-
-function checkLevel(name: string, level: unknown): LogLevel {
-  if (typeof level !== 'string' || !Object.prototype.hasOwnProperty.call(LOG_LEVEL_VALUES, level))
-    invalidOption(OWNER, name, LEVEL_LIST, level);
-  return level as LogLevel;
-}
-
 function checkLevels(levels: unknown): LogLevel[] {
   if (levels === undefined) return [...ALL_LOG_LEVELS];
   if (!Array.isArray(levels)) invalidOption(OWNER, 'logLevels', 'an array of log levels', levels);
@@ -76,11 +79,13 @@ function checkHeader(header: unknown): string {
 export function resolveOptions(options: IncidentLoggerModuleOptions = {}): ResolvedIncidentLoggerOptions {
   objectOption(OWNER, 'options', options);
   checkKnownKeys(OWNER, options, KNOWN_OPTIONS);
+  const flushLevel = checkLevel('flushLevel', options.flushLevel ?? DEFAULT_FLUSH_LEVEL);
   return {
+    ...resolvePolicies(options, flushLevel),
     bufferSize: integerOption(OWNER, 'bufferSize', options.bufferSize, DEFAULT_BUFFER_SIZE, 1),
     maxBufferBytes: integerOption(OWNER, 'maxBufferBytes', options.maxBufferBytes, DEFAULT_MAX_BUFFER_BYTES, 1),
     maxTotalBufferBytes: integerOption(OWNER, 'maxTotalBufferBytes', options.maxTotalBufferBytes, DEFAULT_MAX_TOTAL_BUFFER_BYTES, 1),
-    flushLevel: checkLevel('flushLevel', options.flushLevel ?? DEFAULT_FLUSH_LEVEL),
+    flushLevel,
     logLevels: checkLevels(options.logLevels),
     targets: checkTargets(options.targets),
     mountMiddleware: booleanOption(OWNER, 'mountMiddleware', options.mountMiddleware, true),

@@ -1,6 +1,12 @@
 import type { LogLevel } from '@nestjs/common';
 import type { CapturePolicy } from '../capture/capture-policy.interface';
 import type { IncidentLoggerModuleOptions } from '../interfaces/incident-logger-options.interface';
+import type {
+  IncidentAfterTriggerOptions,
+  IncidentStormOptions,
+  IncidentTriggerPredicate,
+} from '../interfaces/incident-policy-options.interface';
+import type { IncidentRequest } from '../interfaces/incident.interface';
 
 /** Options with every default applied; produced once, by `resolveOptions`. */
 export interface ResolvedIncidentLoggerOptions {
@@ -18,4 +24,21 @@ export interface ResolvedIncidentLoggerOptions {
   startupNotice: boolean;
   /** Bounds and redaction applied when a record is captured. */
   capture: CapturePolicy;
+  contextFlushLevels: ReadonlyMap<string, LogLevel>;
+  trigger: IncidentTriggerPredicate | undefined;
+  ignoreExceptionStatus: ((status: number) => boolean) | undefined;
+  passthroughLevel: LogLevel | undefined;
+  afterTrigger: Required<IncidentAfterTriggerOptions> | undefined;
+  reservedWarnings: number;
+  maxRecordAgeMs: number | undefined;
+  outcome: ResolvedOutcomeOptions | undefined;
+  storm: Required<IncidentStormOptions> | undefined;
+}
+
+/** `outcome` with its defaults; `status`/`slow` undefined when off. */
+export interface ResolvedOutcomeOptions {
+  status: ((status: number, request: IncidentRequest) => boolean) | undefined;
+  slow: ((durationMs: number, request: IncidentRequest) => boolean) | undefined;
+  rejected: boolean;
+  sampleRate: number;
 }

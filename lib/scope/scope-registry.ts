@@ -1,4 +1,11 @@
-import type { IncidentBufferStats } from '../interfaces/incident-buffer-stats.interface';
+
+/** The memory part of `IncidentBufferStats`. */
+export interface RegistryStats {
+  liveScopes: number;
+  bufferedBytes: number;
+  budgetBytes: number;
+  budgetEvictions: number;
+}
 
 /** What the registry needs of a scope: its size, and a way to make it smaller. */
 export interface BudgetedScope {
@@ -40,7 +47,7 @@ export class ScopeRegistry<S extends BudgetedScope = BudgetedScope> {
     if (delta > 0 && this.bytes > this.budget) this.enforce(writer);
   }
 
-  stats(): IncidentBufferStats {
+  stats(): RegistryStats {
     return { liveScopes: this.scopes.size, bufferedBytes: this.bytes, budgetBytes: this.budget, budgetEvictions: this.evictions };
   }
 
