@@ -39,6 +39,21 @@ class OutcomeController {
     throw new InternalServerErrorException('nobody logged this');
   }
 
+  /** Logged an error (an incident), then failed with a 500: one incident, not two. */
+  @Get('error-then-ise')
+  errorThenIse() {
+    this.logger.error('database down');
+    throw new InternalServerErrorException('database down');
+  }
+
+  /** An error logged by a timer the request did not await, after its response. */
+  @Get('late')
+  late() {
+    this.logger.debug('scheduling a retry');
+    setTimeout(() => this.logger.error('retry failed after the response'), 100);
+    return 'ok';
+  }
+
   @Get('unavailable')
   @HttpCode(503)
   unavailable() {
@@ -206,6 +221,21 @@ describe.each(PLATFORMS)('outcome incidents on %s (default outcome options)', (p
     expect(incidents.map((i) => i.reason)).toEqual(['level']);
     expect(incidents[0].records.map((r) => r.message)).toEqual(['about to throw', 'unhandled boom']);
     expect(incidents[0].trigger?.context).toBe('ExceptionsHandler');
+  });
+
+  it('a 500 after an error was logged in the same request writes that level incident only', async () => {
+    expect((await get(t, '/error-then-ise')).status).toBe(500);
+    const incidents = await written(1);
+    expect(incidents.map((i) => [i.reason, i.records.map((r) => r.message)])).toEqual([['level', ['database down']]]);
+  });
+
+  it('an incident written after the request ended carries its outcome', async () => {
+    expect((await get(t, '/late', 'late-1')).status).toBe(200);
+    const [incident] = await written(1);
+    expect(incident.reason).toBe('level');
+    expect(incident.records.map((r) => r.message)).toEqual(['scheduling a retry', 'retry failed after the response']);
+    expect(incident.outcome?.status).toBe(200);
+    expect(typeof incident.outcome?.durationMs).toBe('number');
   });
 
   it('a thrown NotFoundException (404) writes nothing', async () => {
