@@ -63,8 +63,9 @@ export class RotatingFileTarget implements IncidentTarget {
   /**
    * A pass-through record (`passthroughLevel`): its line joins the same queue
    * as incidents, so it shares their order, rotation, fault handling and
-   * `maxPendingBytes` bound. Never synced on its own: it is not a failure, and
-   * the incident that may follow is what `flushSync` is for.
+   * `maxPendingBytes` bound. Written asynchronously and never a reason to
+   * fdatasync: it is not a failure; a fatal or crash incident that follows
+   * is what `flushSync` is for.
    */
   writeRecord(record: IncidentRecord, request: IncidentRequest | undefined): void {
     const line = formatRecordLine(record, request, this.options.format, false);
