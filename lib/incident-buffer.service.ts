@@ -42,6 +42,25 @@ export class IncidentBuffer {
   }
 
   /**
+   * The current scope writes its window when it ends (`reason: 'marked'`),
+   * whatever its outcome: for code that knows something is wrong without
+   * wanting an error line now. The global scope writes it at shutdown.
+   */
+  markForIncident(note?: string): void {
+    this.engine.markForIncident(note);
+  }
+
+  /**
+   * Key/values of the current scope (user id, tenant, order id), shown in the
+   * header of its incidents and as `incident.fields`. Captured now: copied,
+   * bounded (32 keys, values within `captureLimits`) and redacted like
+   * records. Later calls add or replace keys.
+   */
+  assign(fields: Record<string, unknown>): void {
+    this.engine.assign(fields);
+  }
+
+  /**
    * Runs `fn` in a fresh scope of its own (a job, a queue message, a script):
    * its records are buffered apart and its errors write only its window.
    * Returns what `fn` returns (a promise stays in the scope until it settles).
@@ -57,15 +76,25 @@ export class IncidentBuffer {
     try {
       result = scopeStorage.run(scope, fn);
     } catch (error) {
-      scope.end();
+      this.engine.endRun(scope, { error });
       throw error;
     }
     if (result instanceof Promise) {
-      // The scope lives until the work settles. finally() keeps a rejection
-      // on the returned promise, so an unhandled one still crashes as before.
-      return result.finally(() => scope.end()) as T;
+      // The scope lives until the work settles. The rejection goes on
+      // unchanged (same reason, still unhandled if nobody handles it), after
+      // its incident is written.
+      return result.then(
+        (value: unknown) => {
+          this.engine.endRun(scope);
+          return value;
+        },
+        (error: unknown) => {
+          this.engine.endRun(scope, { error });
+          throw error;
+        },
+      ) as T;
     }
-    scope.end();
+    this.engine.endRun(scope);
     return result;
   }
 
@@ -78,7 +107,7 @@ export class IncidentBuffer {
     return this.engine.dumpAll();
   }
 
-  /** Live request scopes, bytes buffered, the budget, and budget evictions. */
+  /** Live request scopes and the memory budget; incidents by reason, storm control's and activation's counts, drops by level, target failures. */
   stats(): IncidentBufferStats {
     return this.engine.stats();
   }

@@ -1,5 +1,6 @@
 import { Inject, Injectable, LoggerService, LogLevel } from '@nestjs/common';
 import { IncidentEngine } from './engine/incident-engine';
+import type { SetFlushLevelOptions } from './interfaces/incident-policy-options.interface';
 
 /**
  * Nest `LoggerService` that buffers records below `flushLevel` in the current
@@ -41,6 +42,15 @@ export class IncidentLogger implements LoggerService {
   /** Same semantics as Nest's `logLevels`: listed levels, plus every level above the highest listed. */
   setLogLevels(levels: LogLevel[]): void {
     this.engine.setLogLevels(levels);
+  }
+
+  /**
+   * Changes `flushLevel` on a live process (incident response: `'log'` for
+   * ten minutes with `{ forMs: 600_000 }`, then back to the configured one).
+   * `contextFlushLevels` stay as configured.
+   */
+  setFlushLevel(level: LogLevel, options?: SetFlushLevelOptions): void {
+    this.engine.setFlushLevel(level, options);
   }
 
   isLevelEnabled(level: LogLevel): boolean {

@@ -1,7 +1,6 @@
 import { Inject, Injectable, NestMiddleware } from '@nestjs/common';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { IncidentEngine } from './engine/incident-engine';
-import type { IncidentScope } from './scope/incident-scope';
 import { scopeStorage } from './scope/scope-storage';
 
 const MAX_URL_LENGTH = 2048;
@@ -16,12 +15,6 @@ function boundedUrl(engine: IncidentEngine, url: string): string {
 }
 
 type RawRequest = IncomingMessage & { originalUrl?: string };
-
-// One scope per raw request, even if the middleware is mounted twice
-// (module imported twice, or mounted by hand as well). Measured against a
-// symbol property on the request: the WeakMap costs fewer instructions
-// (bench/http.pieces.js).
-const scopesByRequest = new WeakMap<object, IncidentScope>();
 
 /**
  * Opens the request's scope. Mounted by the module on every route, before
@@ -41,6 +34,11 @@ export class IncidentScopeMiddleware implements NestMiddleware {
   constructor(@Inject(IncidentEngine) private readonly engine: IncidentEngine) {}
 
   use(req: RawRequest, res: ServerResponse, next: (error?: unknown) => void): void {
+    // One scope per raw request, even if the middleware is mounted twice (module
+    // imported twice, or mounted by hand as well). Measured against a symbol
+    // property on the request: the WeakMap costs fewer instructions
+    // (bench/http.pieces.js). The engine's own: the outcome reads it at the end.
+    const scopesByRequest = this.engine.requestScopes;
     const existing = scopesByRequest.get(req);
     if (existing !== undefined) {
       if (scopeStorage.getStore() !== existing) scopeStorage.enterWith(existing);

@@ -46,8 +46,30 @@ export class RawJsonRecord implements IncidentRecord {
   ) {}
 }
 
+/**
+ * A finished record already written to the targets when it was logged
+ * (`passthroughLevel`), kept in the window for the incident. A class of its
+ * own: the common `LogRecord` keeps its six fields.
+ */
+export class PassthroughRecord implements IncidentRecord {
+  readonly passthrough = true;
+
+  constructor(
+    readonly level: LogLevel,
+    readonly timestamp: number,
+    readonly message: string,
+    readonly context: string | undefined,
+    readonly stack: string | undefined,
+    readonly data: Record<string, unknown> | undefined,
+  ) {}
+
+  static from(record: IncidentRecord): PassthroughRecord {
+    return new PassthroughRecord(record.level, record.timestamp, record.message, record.context, record.stack, record.data);
+  }
+}
+
 /** What a scope buffers: finished records, or raw ones redacted on the way out. */
-export type BufferedRecord = LogRecord | RawTextRecord | RawJsonRecord;
+export type BufferedRecord = LogRecord | RawTextRecord | RawJsonRecord | PassthroughRecord;
 
 const RECORD_OVERHEAD_BYTES = 72;
 

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { Incident } from '../interfaces/incident.interface';
+import type { Incident, IncidentRecord, IncidentRequest } from '../interfaces/incident.interface';
 import type { IncidentTarget } from '../interfaces/incident-target.interface';
+import { DropCounters } from '../scope/drop-tally';
 import { IncidentScope } from '../scope/incident-scope';
 import { scopeStorage } from '../scope/scope-storage';
 import { describeFailure } from '../shared/hostile-value.util';
@@ -12,7 +13,13 @@ import type { TargetList } from '../targets/target-list';
  * the target's callbacks and promises, so a target that logs (even later,
  * asynchronously) is recognised and cannot start a new incident.
  */
-export const DELIVERY_SCOPE = new IncidentScope('global', 1, 1);
+export const DELIVERY_SCOPE = new IncidentScope('global', {
+  capacity: 1,
+  maxBytes: 1,
+  reserved: 0,
+  counters: new DropCounters(),
+  onEnd: () => undefined,
+});
 
 /**
  * Incidents kept for the target classes not attached yet (raised while the
@@ -39,6 +46,8 @@ export class IncidentDispatcher {
   /** Incidents raised while some target class was still pending, oldest first. */
   private held: HeldIncident[] = [];
   private heldDropped = 0;
+  /** Calls to a target that threw or rejected (`stats().targetFailures`). */
+  failures = 0;
 
   constructor(
     private readonly targets: TargetList,
@@ -56,6 +65,40 @@ export class IncidentDispatcher {
     });
     if (this.targets.pending > 0) this.hold(incident, durable);
     return incident;
+  }
+
+  /**
+   * One record written at once (`passthroughLevel`): through `writeRecord`,
+   * or as a one-record `passthrough` incident to a target without it.
+   * Target classes not attached yet miss it (it stays in the window).
+   */
+  writeRecord(record: IncidentRecord, request: IncidentRequest | undefined, scope: Incident['scope']): void {
+    let adapted: Incident | undefined;
+    scopeStorage.run(DELIVERY_SCOPE, () => {
+      this.targets.forEach((target, index) => {
+        try {
+          let pending: void | Promise<void>;
+          if (typeof target.writeRecord === 'function') {
+            pending = target.writeRecord(record, request);
+          } else {
+            adapted ??= Object.freeze({
+              id: randomUUID(),
+              reason: 'passthrough',
+              scope,
+              records: Object.freeze([record]) as IncidentRecord[],
+              dropped: 0,
+              request,
+            });
+            pending = target.write(adapted);
+          }
+          if (pending && typeof (pending as Promise<void>).then === 'function') {
+            (pending as Promise<void>).then(undefined, (error) => this.fail(target, index, 'writeRecord', error));
+          }
+        } catch (error) {
+          this.fail(target, index, 'writeRecord', error);
+        }
+      });
+    });
   }
 
   private hold(incident: Incident, durable: boolean): void {
@@ -93,6 +136,7 @@ export class IncidentDispatcher {
   }
 
   private fail(target: IncidentTarget, index: number, step: string, error: unknown): void {
+    this.failures++;
     const name = targetName(target, index);
     this.reporter.report(`${name}:${step}`, `${name}.${step}() failed: ${describeFailure(error)}`);
   }

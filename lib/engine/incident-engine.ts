@@ -1,12 +1,18 @@
 import type { LogLevel } from '@nestjs/common';
+import { captureFields } from '../capture/capture-fields.util';
 import { captureRecords } from '../capture/capture-records.util';
 import type { CapturePolicy } from '../capture/capture-policy.interface';
-import { messageRecordBytes, RawJsonRecord, RawTextRecord, recordBytes } from '../capture/log-record';
+import { messageRecordBytes, PassthroughRecord, RawJsonRecord, RawTextRecord, recordBytes } from '../capture/log-record';
 import { RecordScrubber } from '../capture/record-scrubber';
 import type { IncidentBufferStats } from '../interfaces/incident-buffer-stats.interface';
+import type { SetFlushLevelOptions } from '../interfaces/incident-policy-options.interface';
 import type { Incident, IncidentReason, IncidentRecord, IncidentRequest } from '../interfaces/incident.interface';
+import { checkLevel } from '../options/check-level.util';
 import type { ResolvedIncidentLoggerOptions } from '../options/resolved-options.interface';
-import { IncidentScope, type ScopeEndSignal, type ScopeRequest } from '../scope/incident-scope';
+import { fingerprintOf } from '../policy/fingerprint.util';
+import { OutcomeRule } from '../policy/outcome-rule';
+import { TriggerRule } from '../policy/trigger-rule';
+import { IncidentScope, type ScopeConfig, type ScopeEndSignal, type ScopeRequest } from '../scope/incident-scope';
 import { ScopeRegistry } from '../scope/scope-registry';
 import { scopeStorage } from '../scope/scope-storage';
 import { cachedSecretKeyTest } from '../redact/secret-key-cache.util';
@@ -16,53 +22,88 @@ import { toFastJson } from '../serialize/fast-json.util';
 import { describeFailure } from '../shared/hostile-value.util';
 import { InternalReporter } from '../shared/internal-reporter';
 import { LOG_LEVEL_VALUES } from '../shared/log-levels';
+import { integerOption } from '../shared/option-validation.util';
 import type { TargetList } from '../targets/target-list';
-import { DELIVERY_SCOPE, IncidentDispatcher } from './incident-dispatcher';
+import { IncidentCounters } from './incident-counters';
+import { DELIVERY_SCOPE, type IncidentDraft, IncidentDispatcher } from './incident-dispatcher';
 import { enabledLevelTable } from './level-table.util';
 import { ProcessHooks } from './process-hooks';
-import { NOT_INSTALLED_WARNING, startupNotice } from './startup-notice';
+import { RequestEnds } from './request-ends';
+import { startupNotice, NOT_INSTALLED_WARNING } from './startup-notice';
+import { StormGate } from './storm-gate';
 
+const WARN = LOG_LEVEL_VALUES.warn;
 const FATAL = LOG_LEVEL_VALUES.fatal;
+const NEVER = Number.POSITIVE_INFINITY;
 const MAX_CACHED_CONTEXTS = 512;
 const MAX_CONTEXT_FAST_PATH = 256;
 
 /**
  * The library's one engine, behind the public Nest classes: it decides, for
  * each log call, between the current scope's buffer and an incident; owns the
- * scopes, the memory budget, the dispatch to targets and the process hooks.
- * Not exported from the package: `IncidentLogger`, `IncidentBuffer` and the
- * scope middleware are its only callers, so nothing outside can forge an
- * incident or reach a buffer it does not own.
+ * scopes, the memory budget, the policies, the dispatch to targets and the
+ * process hooks. Not exported from the package: `IncidentLogger`,
+ * `IncidentBuffer`, the scope middleware and the outcome interceptor are its
+ * only callers, so nothing outside can forge an incident or reach a buffer it
+ * does not own.
+ *
+ * Data flows one way: log call -> record -> scope buffer -> incident (policies:
+ * activation, storm control) -> targets.
  */
 export class IncidentEngine {
   /** Buffer for everything outside a request: boot, timers, jobs. */
   private readonly globalScope: IncidentScope;
   private enabled: boolean[];
-  private readonly flushValue: number;
+  /** Records below this take the buffering path, where no policy is asked anything. */
+  private slowFrom: number;
+  private readonly passthroughValue: number;
   private readonly policy: CapturePolicy;
   private readonly dispatcher: IncidentDispatcher;
   private readonly registry: ScopeRegistry<IncidentScope>;
   private readonly processHooks: ProcessHooks;
   private readonly scrubber: RecordScrubber;
+  private readonly triggers: TriggerRule;
+  private readonly outcomes: OutcomeRule;
+  private readonly storm: StormGate | undefined;
+  private readonly counters = new IncidentCounters();
+  private readonly scopeConfig: ScopeConfig;
+  private readonly requestEnds: RequestEnds | undefined;
+  private flushLevelTimer: NodeJS.Timeout | undefined;
   /** Keys of logged objects repeat: whether each names a secret is remembered. */
   private readonly isSecretKey: ((key: string) => boolean) | undefined;
   /** Each context string as buffered: a copy, so no record pins a large string a context was cut from. */
   private readonly contexts = new Map<string, string>();
   /** The scrubbed form of each live scope's request, built once (`IncidentBuffer.request`). */
   private readonly shownRequests = new WeakMap<IncidentRequest, IncidentRequest>();
+  /** One scope per raw request, even if the middleware is mounted twice. */
+  readonly requestScopes = new WeakMap<object, IncidentScope>();
 
   constructor(
     private readonly options: ResolvedIncidentLoggerOptions,
     targets: TargetList,
   ) {
     this.enabled = enabledLevelTable(options.logLevels);
-    this.flushValue = LOG_LEVEL_VALUES[options.flushLevel];
     this.policy = options.capture;
     this.scrubber = new RecordScrubber(options.capture);
     this.isSecretKey = options.capture.redactor ? cachedSecretKeyTest(options.capture.redactor) : undefined;
     this.registry = new ScopeRegistry(options.maxTotalBufferBytes);
-    this.globalScope = new IncidentScope('global', options.bufferSize, options.maxBufferBytes);
-    this.dispatcher = new IncidentDispatcher(targets, new InternalReporter(undefined, (text) => this.scrubber.text(text)));
+    const reporter = new InternalReporter(undefined, (text) => this.scrubber.text(text));
+    this.dispatcher = new IncidentDispatcher(targets, reporter);
+    this.triggers = new TriggerRule(options, reporter);
+    this.outcomes = new OutcomeRule(options.outcome, options.capture, reporter);
+    this.storm = options.storm ? new StormGate(options.storm, (draft, durable) => this.dispatch(undefined, draft, durable)) : undefined;
+    this.passthroughValue = options.passthroughLevel === undefined ? NEVER : LOG_LEVEL_VALUES[options.passthroughLevel];
+    this.slowFrom = this.computeSlowFrom();
+    this.scopeConfig = {
+      capacity: options.bufferSize,
+      maxBytes: options.maxBufferBytes,
+      reserved: options.reservedWarnings,
+      counters: this.counters.dropped,
+      onEnd: (scope) => this.endRequest(scope),
+    };
+    this.globalScope = new IncidentScope('global', this.scopeConfig);
+    // Every request's end is observed only when an outcome needs it (status, slowness, sampling).
+    this.requestEnds = this.outcomes.watchesRequests ? new RequestEnds(this.requestScopes, (scope) => this.endRequest(scope)) : undefined;
     this.processHooks = new ProcessHooks(
       {
         onCrash: (error, origin) => this.flushCrash(error, origin),
@@ -82,6 +123,11 @@ export class IncidentEngine {
     return this.options.setResponseHeader;
   }
 
+  /** Whether exceptions thrown by handlers are wanted (for the outcome trigger's record). */
+  get wantsExceptions(): boolean {
+    return this.options.outcome !== undefined;
+  }
+
   /**
    * One log call: dropped, buffered in the current scope, or the trigger of
    * its incident. `value` is `LOG_LEVEL_VALUES[level]`, passed by the caller
@@ -93,9 +139,10 @@ export class IncidentEngine {
       const store = scopeStorage.getStore();
       if (store === DELIVERY_SCOPE) return this.reportReentrant(level, message);
       const scope = store ?? this.globalScope;
-      if (value < this.flushValue) return this.buffer(scope, level, message, params);
-      const records = captureRecords(level, message, params, this.policy, Date.now());
-      this.flushScope(scope, 'level', records, value === FATAL);
+      if (value < this.slowFrom) this.buffer(scope, level, message, params);
+      else if (this.decide(scope, level, value, message, params)) return;
+      // Counted after the trigger: the trigger itself is not part of its tail.
+      if (this.options.afterTrigger !== undefined) this.advanceTail(scope);
     } catch (error) {
       // The logger must never be the thing that breaks the app.
       this.dispatcher.reporter.report('capture', `a ${level} record was lost: ${describeFailure(error)}`);
@@ -110,9 +157,28 @@ export class IncidentEngine {
     return this.enabled[LOG_LEVEL_VALUES[level]] === true;
   }
 
+  /** Changes `flushLevel` at runtime (context levels stay); `forMs` goes back to the configured one after that long. */
+  setFlushLevel(level: LogLevel, options: SetFlushLevelOptions = {}): void {
+    const checked = checkLevel('setFlushLevel level', level);
+    const forMs = options.forMs === undefined ? undefined : integerOption('IncidentLogger', 'setFlushLevel forMs', options.forMs, 0, 1);
+    if (this.options.passthroughLevel !== undefined && LOG_LEVEL_VALUES[checked] <= this.passthroughValue) {
+      throw new Error(
+        `IncidentLogger: setFlushLevel level must be above passthroughLevel ('${this.options.passthroughLevel}'); got "${checked}" (string)`,
+      );
+    }
+    clearTimeout(this.flushLevelTimer);
+    this.flushLevelTimer = undefined;
+    this.triggers.setFlushValue(LOG_LEVEL_VALUES[checked]);
+    this.slowFrom = this.computeSlowFrom();
+    if (forMs !== undefined) {
+      this.flushLevelTimer = setTimeout(() => this.setFlushLevel(this.options.flushLevel), forMs);
+      this.flushLevelTimer.unref();
+    }
+  }
+
   /** A new request (or `run()`) scope with this engine's limits, counted in the memory budget once it buffers. */
   openScope(request: ScopeRequest, endSignal?: ScopeEndSignal): IncidentScope {
-    return new IncidentScope('request', this.options.bufferSize, this.options.maxBufferBytes, request, this.registry, endSignal);
+    return new IncidentScope('request', this.scopeConfig, request, this.registry, endSignal);
   }
 
   /** The scope records go to right now. */
@@ -128,19 +194,50 @@ export class IncidentEngine {
 
   /** The current scope's request, redacted; undefined in the global scope. */
   currentRequest(): IncidentRequest | undefined {
-    const request = this.currentScope().request;
-    if (request === undefined) return undefined;
-    let shown = this.shownRequests.get(request);
-    if (shown === undefined) {
-      shown = this.scrubber.request(request) as IncidentRequest;
-      this.shownRequests.set(request, shown);
-    }
-    return shown;
+    return this.shownRequest(this.currentScope());
   }
 
   /** Writes the current scope's window as a `manual` incident. */
   flushCurrent(): Incident | undefined {
     return this.flushScope(this.currentScope(), 'manual');
+  }
+
+  /** `IncidentBuffer.assign()`: fields of the current scope, captured (copied, bounded, redacted) now. */
+  assign(fields: unknown): void {
+    const state = this.currentScope().state;
+    const captured = captureFields(state.fields, fields, this.policy);
+    state.fields = captured.fields;
+    if (captured.refused > 0) {
+      this.dispatcher.reporter.report('assign', `IncidentBuffer.assign(): ${captured.refused} field(s) left out (at most 32 per scope)`);
+    }
+  }
+
+  /** `IncidentBuffer.markForIncident()`: the current scope writes its window when it ends (the global scope: at shutdown). */
+  markForIncident(note: unknown): void {
+    const scope = this.currentScope();
+    scope.state.marked = note === undefined ? '' : boundText(String(note), 1024, this.policy.redactor);
+    // A request that logged nothing is not watched yet; `run()` scopes end through `endRun`.
+    if (scope.kind === 'request' && !scope.ended && !scope.watchEnd()) this.endRequest(scope);
+  }
+
+  /** The outcome interceptor saw the handler throw: kept for the outcome incident's record. */
+  noteException(error: unknown): void {
+    const scope = this.currentScope();
+    if (scope.kind !== 'request' || scope.ended) return;
+    const state = scope.state;
+    state.exception = error;
+    state.hasException = true;
+  }
+
+  /** A `run()` scope's work settled: its outcome, and the outcome incident if one is due. */
+  endRun(scope: IncidentScope, rejection?: { error: unknown }): void {
+    if (scope.ended) return;
+    if (rejection !== undefined) {
+      scope.state.exception = rejection.error;
+      scope.state.hasException = true;
+    }
+    scope.end({ durationMs: Date.now() - scope.startedAt });
+    this.afterEnd(scope, rejection !== undefined);
   }
 
   /** Writes every live buffer (request scopes, then the global one) as `dump` incidents. */
@@ -153,17 +250,17 @@ export class IncidentEngine {
     return incidents;
   }
 
-  /** Counters of the live request scopes and the memory budget. */
+  /** Counters of the live request scopes, the memory budget and the policies' decisions. */
   stats(): IncidentBufferStats {
-    // TODO(issue 11): counters
+    const counters = this.counters;
     return {
       ...this.registry.stats(),
-      incidents: {} as IncidentBufferStats['incidents'],
-      repeated: 0,
-      suppressed: 0,
-      ignoredByStatus: 0,
-      droppedByLevel: { verbose: 0, debug: 0, log: 0, warn: 0, error: 0, fatal: 0 },
-      targetFailures: 0,
+      incidents: { ...counters.incidents },
+      repeated: counters.repeated,
+      suppressed: counters.suppressed,
+      ignoredByStatus: counters.ignoredByStatus,
+      droppedByLevel: counters.dropped.toRecord(),
+      targetFailures: this.dispatcher.failures,
     };
   }
 
@@ -190,40 +287,188 @@ export class IncidentEngine {
   /** The application is up: crash, exit and dump-signal hooks are installed. */
   start(): void {
     this.processHooks.install();
+    this.requestEnds?.subscribe();
   }
 
-  /** Waits for every target's pending writes (before shutdown). */
+  /** Writes what shutdown owes (a marked global scope, a storm summary), then waits for every target's pending writes. */
   flushTargets(): Promise<void> {
+    const global = this.globalScope;
+    if (global.stateIfAny?.marked !== undefined) {
+      global.end({ durationMs: Date.now() - global.startedAt });
+      this.afterEnd(global, false);
+    }
+    this.storm?.writeSummary(Date.now(), true);
     return this.dispatcher.flush();
   }
 
   /** Removes the process hooks, flushes and closes the targets. */
   async stop(): Promise<void> {
     this.processHooks.uninstall();
+    this.requestEnds?.unsubscribe();
+    this.storm?.cancel();
+    clearTimeout(this.flushLevelTimer);
     await this.dispatcher.close();
+  }
+
+  /** A record that could trigger, pass through, or go to the reserved warnings; true when it triggered an incident. */
+  private decide(scope: IncidentScope, level: LogLevel, value: number, message: unknown, params: unknown[]): boolean {
+    const records = captureRecords(level, message, params, this.policy, Date.now());
+    if (value >= this.triggers.lowestValue) {
+      const decision = this.triggers.decide(records[0], value, message, params, () => ({
+        scope: scope.kind,
+        request: this.shownRequest(scope),
+      }));
+      if (decision === 'trigger') {
+        this.flushScope(scope, 'level', records, value === FATAL);
+        return true;
+      }
+      if (decision === 'ignored') this.counters.ignoredByStatus++;
+    }
+    if (value >= this.passthroughValue) {
+      this.passThrough(scope, records);
+      return false;
+    }
+    for (const record of records) {
+      if (value >= WARN) scope.addReserved(record, recordBytes(record));
+      else scope.add(record, recordBytes(record));
+    }
+    return false;
+  }
+
+  /** Written to the targets now, and kept in the window marked as already written. */
+  private passThrough(scope: IncidentScope, records: IncidentRecord[]): void {
+    const request = this.shownRequest(scope);
+    for (const record of records) {
+      const passed = PassthroughRecord.from(record);
+      this.dispatcher.writeRecord(passed, request, scope.kind);
+      if (LOG_LEVEL_VALUES[passed.level] >= WARN) scope.addReserved(passed, recordBytes(passed));
+      else scope.add(passed, recordBytes(passed));
+    }
   }
 
   /**
    * Writes the scope's window (plus an optional trigger) as an incident. The
    * one place records leave a buffer for the targets: redacted here, once,
-   * before any target sees them.
+   * before any target sees them; storm control decides here how much of it
+   * is written.
    */
-  private flushScope(scope: IncidentScope, reason: IncidentReason, trigger?: IncidentRecord[], durable = false): Incident | undefined {
-    const window = scope.take();
+  private flushScope(
+    scope: IncidentScope,
+    reason: IncidentReason,
+    trigger?: IncidentRecord[],
+    durable = false,
+    fatal = durable && reason === 'level',
+  ): Incident | undefined {
+    const now = Date.now();
+    const window = scope.take(now, this.options.maxRecordAgeMs);
     const records = this.scrubber.records(window.records);
     if (trigger) records.push(...this.scrubber.records(trigger));
     if (records.length === 0) return undefined;
-    return this.dispatcher.dispatch(
-      {
-        reason,
-        scope: scope.kind,
-        records,
-        trigger: trigger ? records[records.length - 1] : undefined,
-        dropped: window.dropped,
-        request: this.scrubber.request(scope.request),
-      },
-      durable,
-    );
+    const last = trigger ? records[records.length - 1] : undefined;
+    const fingerprint = last === undefined ? undefined : fingerprintOf(last);
+    const request = this.shownRequest(scope);
+    const verdict = this.storm?.admit(reason, fatal, fingerprint, last?.message ?? '', request?.id, now);
+    if (verdict?.kind === 'suppressed') {
+      this.counters.suppressed++;
+      for (const record of window.records) this.counters.dropped.count(record.level);
+      return undefined;
+    }
+    const draft: IncidentDraft = { reason, scope: scope.kind, records, trigger: last, dropped: window.dropped, request };
+    if (verdict?.kind === 'repeat') {
+      // The same failure again in this storm window: its trigger line only.
+      this.counters.repeated++;
+      for (const record of window.records) this.counters.dropped.count(record.level);
+      draft.reason = 'repeat';
+      draft.records = [last!];
+      draft.dropped = window.dropped + window.records.length;
+      draft.repeat = verdict.count;
+    } else if (window.tally !== undefined) {
+      draft.droppedByLevel = window.tally.levels();
+      draft.droppedSpan = window.tally.span();
+    }
+    if (fingerprint !== undefined) draft.fingerprint = fingerprint;
+    return this.dispatch(scope, draft, durable);
+  }
+
+  /** Hands a draft to the targets with what the scope adds (outcome, fields, previous); a pending storm summary goes first. */
+  private dispatch(scope: IncidentScope | undefined, draft: IncidentDraft, durable: boolean): Incident {
+    if (draft.reason !== 'suppressed') this.storm?.writeSummary(Date.now(), false);
+    const state = scope?.stateIfAny;
+    if (state !== undefined) {
+      if (state.outcome !== undefined) draft.outcome = state.outcome;
+      if (state.fields !== undefined) draft.fields = state.fields;
+      if (state.lastIncidentId !== undefined) draft.previous = state.lastIncidentId;
+    }
+    const incident = this.dispatcher.dispatch(draft, durable);
+    this.counters.incidents[incident.reason]++;
+    if (scope !== undefined) {
+      scope.state.lastIncidentId = incident.id;
+      this.startTail(scope, incident);
+    }
+    return incident;
+  }
+
+  /** An HTTP request's response finished or closed: its outcome, and the outcome incident if one is due. */
+  private endRequest(scope: IncidentScope): void {
+    if (scope.ended) return;
+    const signal = scope.signal;
+    const finished = signal?.writableFinished === true;
+    scope.end({
+      durationMs: Date.now() - scope.startedAt,
+      ...(finished && signal?.statusCode !== undefined ? { status: signal.statusCode } : {}),
+      ...(finished ? {} : { aborted: true }),
+    });
+    this.afterEnd(scope, false);
+  }
+
+  private afterEnd(scope: IncidentScope, rejected: boolean): void {
+    try {
+      const state = scope.stateIfAny;
+      const verdict = this.outcomes.decide(
+        {
+          request: () => this.shownRequest(scope),
+          outcome: state!.outcome!,
+          marked: state?.marked,
+          wroteIncident: state?.lastIncidentId !== undefined,
+          hasRecords: scope.size > 0,
+          exception: state?.hasException ? { value: state.exception } : undefined,
+          rejected,
+        },
+        Date.now(),
+      );
+      if (verdict !== undefined) this.flushScope(scope, verdict.reason, verdict.trigger);
+      if (scope.stateIfAny?.tail !== undefined) this.writeTail(scope);
+    } catch (error) {
+      this.dispatcher.reporter.report('outcome', `the outcome of a scope was lost: ${describeFailure(error)}`);
+    }
+  }
+
+  /** After a trigger, the next records are collected as a `tail` (`afterTrigger`). */
+  private startTail(scope: IncidentScope, incident: Incident): void {
+    const options = this.options.afterTrigger;
+    const state = scope.state;
+    if (state.tail !== undefined) {
+      clearTimeout(state.tail.timer);
+      state.tail = undefined;
+    }
+    if (options === undefined || incident.trigger === undefined || incident.reason === 'repeat' || scope.ended) return;
+    const timer = setTimeout(() => this.writeTail(scope), options.ms);
+    timer.unref();
+    state.tail = { remaining: options.records, timer };
+  }
+
+  private advanceTail(scope: IncidentScope): void {
+    const tail = scope.stateIfAny?.tail;
+    if (tail === undefined || --tail.remaining > 0) return;
+    this.writeTail(scope);
+  }
+
+  private writeTail(scope: IncidentScope): void {
+    const state = scope.stateIfAny;
+    if (state?.tail === undefined) return;
+    clearTimeout(state.tail.timer);
+    state.tail = undefined;
+    this.flushScope(scope, 'tail');
   }
 
   /** The process is dying: write where it happened, and the global buffer, synchronously. */
@@ -232,6 +477,23 @@ export class IncidentEngine {
     const trigger = captureRecords('fatal', error, [origin], this.policy, Date.now());
     this.flushScope(scope, 'crash', trigger, true);
     if (scope !== this.globalScope) this.flushScope(this.globalScope, 'crash', undefined, true);
+    this.storm?.writeSummary(Date.now(), true, true);
+  }
+
+  private shownRequest(scope: IncidentScope): IncidentRequest | undefined {
+    const request = scope.request;
+    if (request === undefined) return undefined;
+    let shown = this.shownRequests.get(request);
+    if (shown === undefined) {
+      shown = this.scrubber.request(request) as IncidentRequest;
+      this.shownRequests.set(request, shown);
+    }
+    return shown;
+  }
+
+  private computeSlowFrom(): number {
+    const reserveFrom = this.options.reservedWarnings > 0 ? WARN : NEVER;
+    return Math.min(this.triggers.lowestValue, this.passthroughValue, reserveFrom);
   }
 
   private buffer(scope: IncidentScope, level: LogLevel, message: unknown, params: unknown[]): void {
@@ -259,7 +521,7 @@ export class IncidentEngine {
   }
 
   private reportReentrant(level: LogLevel, message: unknown): void {
-    if (LOG_LEVEL_VALUES[level] < this.flushValue) return;
+    if (LOG_LEVEL_VALUES[level] < this.triggers.flushLevelValue) return;
     const text = typeof message === 'string' ? message : message instanceof Error ? message.message : typeof message;
     this.dispatcher.reporter.report(
       'reentrant',

@@ -11,4 +11,3 @@ export function checkLevel(name: string, level: unknown): LogLevel {
     invalidOption(OWNER, name, LEVEL_LIST, level);
   return level as LogLevel;
 }
-

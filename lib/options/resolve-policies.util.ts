@@ -7,12 +7,13 @@ import type { ResolvedIncidentLoggerOptions, ResolvedOutcomeOptions } from './re
 
 const OWNER = 'IncidentLoggerModule';
 
-export const DEFAULT_RESERVED_WARNINGS = 5;
-export const DEFAULT_AFTER_TRIGGER = { records: 20, ms: 5000 };
-export const DEFAULT_STORM = { windowMs: 60_000, fullIncidents: 3, maxIncidents: 60 };
-
-const defaultStatus = (status: number): boolean => status >= 500;
-const defaultIgnoredStatus = (status: number): boolean => status >= 400 && status < 500;
+import {
+  DEFAULT_AFTER_TRIGGER,
+  DEFAULT_IGNORED_EXCEPTION_STATUS,
+  DEFAULT_OUTCOME_STATUS,
+  DEFAULT_RESERVED_WARNINGS,
+  DEFAULT_STORM,
+} from './policy-defaults';
 
 type Policies = Pick<
   ResolvedIncidentLoggerOptions,
@@ -83,8 +84,9 @@ function checkOutcome(value: unknown): ResolvedOutcomeOptions | undefined {
   const slowMs = options.slowMs === undefined ? undefined : integerOption(OWNER, 'outcome.slowMs', options.slowMs, 0, 1);
   const slowPredicate = functionOption<ResolvedOutcomeOptions['slow']>('outcome.slow', options.slow);
   return {
-    status: predicateOrOff('outcome.status', options.status, defaultStatus),
-    slow: slowPredicate ?? (slowMs === undefined ? undefined : (durationMs: number) => durationMs >= slowMs),
+    status: predicateOrOff('outcome.status', options.status, DEFAULT_OUTCOME_STATUS),
+    slowMs,
+    slow: slowPredicate,
     rejected: booleanOption(OWNER, 'outcome.rejected', options.rejected, true),
     sampleRate: checkSampleRate(options.sampleRate),
   };
@@ -111,7 +113,7 @@ export function resolvePolicies(options: IncidentLoggerModuleOptions, flushLevel
   return {
     contextFlushLevels: checkContextLevels(options.contextFlushLevels),
     trigger: functionOption('trigger', options.trigger),
-    ignoreExceptionStatus: predicateOrOff('ignoreExceptionStatus', options.ignoreExceptionStatus, defaultIgnoredStatus),
+    ignoreExceptionStatus: predicateOrOff('ignoreExceptionStatus', options.ignoreExceptionStatus, DEFAULT_IGNORED_EXCEPTION_STATUS),
     passthroughLevel: checkPassthrough(options.passthroughLevel, flushLevel),
     afterTrigger: checkAfterTrigger(options.afterTrigger),
     reservedWarnings: integerOption(OWNER, 'reservedWarnings', options.reservedWarnings, DEFAULT_RESERVED_WARNINGS, 0, 1000),

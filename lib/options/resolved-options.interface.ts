@@ -38,6 +38,8 @@ export interface ResolvedIncidentLoggerOptions {
 /** `outcome` with its defaults; `status`/`slow` undefined when off. */
 export interface ResolvedOutcomeOptions {
   status: ((status: number, request: IncidentRequest) => boolean) | undefined;
+  /** `outcome.slowMs`: the rule when there is no `slow` predicate. */
+  slowMs: number | undefined;
   slow: ((durationMs: number, request: IncidentRequest) => boolean) | undefined;
   rejected: boolean;
   sampleRate: number;

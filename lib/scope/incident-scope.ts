@@ -1,12 +1,17 @@
-import type { IncidentRecord, IncidentRequest } from '../interfaces/incident.interface';
+import type { IncidentOutcome, IncidentRecord, IncidentRequest } from '../interfaces/incident.interface';
+import { type DropCounters, DropTally } from './drop-tally';
 import { requestIdFrom } from './request-id.util';
-import { RingBuffer } from './ring-buffer';
+import { type EvictionSink, RingBuffer } from './ring-buffer';
 import type { BudgetedScope, ScopeRegistry } from './scope-registry';
+import { ScopeState } from './scope-state';
 
 /** What a scope hands over when its window is taken for an incident. */
 export interface ScopeWindow {
+  /** Oldest first: the main ring and the reserved warnings merged in logging order. */
   records: IncidentRecord[];
   dropped: number;
+  /** What was dropped, by level and time; undefined when nothing was. */
+  tally: DropTally | undefined;
 }
 
 /**
@@ -27,7 +32,31 @@ export interface ScopeRequest {
 export interface ScopeEndSignal {
   /** True once 'close' was emitted. */
   readonly closed: boolean;
+  /** The status sent, once the response is complete. */
+  readonly statusCode?: number;
+  /** True once the whole response was handed to the OS. */
+  readonly writableFinished?: boolean;
   once(event: 'close', listener: () => void): unknown;
+}
+
+/** Per-engine settings every scope shares (one object, one field per scope). */
+export interface ScopeConfig {
+  /** Records kept in the main ring. */
+  capacity: number;
+  maxBytes: number;
+  /** Capacity of the reserved-warnings ring (0: none). */
+  reserved: number;
+  counters: DropCounters;
+  /** Called when a watched request's response closes (the engine decides the outcome, then ends the scope). */
+  onEnd(scope: IncidentScope): void;
+}
+
+/** A reserved warning and how many main-ring records were pushed before it, to merge the two in order. */
+class ReservedEntry {
+  constructor(
+    readonly record: IncidentRecord,
+    readonly at: number,
+  ) {}
 }
 
 /**
@@ -40,18 +69,27 @@ export interface ScopeEndSignal {
  * budget and listen for the end of its request (a route that logs nothing
  * pays neither a registry entry nor a 'close' listener).
  */
-export class IncidentScope implements BudgetedScope {
+export class IncidentScope implements BudgetedScope, EvictionSink<IncidentRecord> {
   private ring: RingBuffer<IncidentRecord> | undefined;
+  /** Warnings below the flush level, kept apart so a debug flood cannot evict them. */
+  private reserve: RingBuffer<ReservedEntry> | undefined;
+  /** Records pushed to the main ring since the window started (positions for the merge). */
+  private pushes = 0;
   private droppedSinceTake = 0;
+  private tally: DropTally | undefined;
   private source: ScopeRequest | undefined;
   private settled: IncidentRequest | undefined;
+  private watching = false;
+  private extra: ScopeState | undefined;
+  private reserveSink: EvictionSink<ReservedEntry> | undefined;
   /** Set when the request's response is closed (or the `run()` work settled), as far as the scope needed to know. */
   ended = false;
+  /** Epoch ms the scope opened (its outcome's duration starts here). */
+  readonly startedAt = Date.now();
 
   constructor(
     readonly kind: 'request' | 'global',
-    private readonly capacity: number,
-    private readonly maxBytes: number,
+    private readonly config: ScopeConfig,
     request?: ScopeRequest,
     /** Undefined once the scope has ended: it no longer counts in the budget. */
     private registry?: ScopeRegistry<IncidentScope>,
@@ -70,12 +108,27 @@ export class IncidentScope implements BudgetedScope {
     return this.settled;
   }
 
+  /** The scope's state beyond its records, created on first use. */
+  get state(): ScopeState {
+    return (this.extra ??= new ScopeState());
+  }
+
+  /** The state if any was created (reading it does not allocate). */
+  get stateIfAny(): ScopeState | undefined {
+    return this.extra;
+  }
+
+  /** The response, for the outcome (status, whether it completed). */
+  get signal(): ScopeEndSignal | undefined {
+    return this.endSignal;
+  }
+
   get size(): number {
-    return this.ring ? this.ring.size : 0;
+    return (this.ring ? this.ring.size : 0) + (this.reserve ? this.reserve.size : 0);
   }
 
   get bytes(): number {
-    return this.ring ? this.ring.totalWeight : 0;
+    return (this.ring ? this.ring.totalWeight : 0) + (this.reserve ? this.reserve.totalWeight : 0);
   }
 
   get dropped(): number {
@@ -86,41 +139,98 @@ export class IncidentScope implements BudgetedScope {
     let ring = this.ring;
     if (ring === undefined) {
       // Allocated on first use: a request that logs nothing costs no ring.
-      ring = this.ring = new RingBuffer(this.capacity, this.maxBytes);
+      ring = this.ring = new RingBuffer(this.config.capacity, this.config.maxBytes);
       this.joinBudget();
     }
     const before = ring.totalWeight;
-    this.droppedSinceTake += ring.push(record, bytes);
+    ring.push(record, bytes, this);
+    this.pushes++;
     this.registry?.adjust(ring.totalWeight - before, this);
+  }
+
+  /** A warning below the flush level: kept in the reserved ring when there is one, else in the main ring. */
+  addReserved(record: IncidentRecord, bytes: number): void {
+    if (this.config.reserved === 0) return this.add(record, bytes);
+    let reserve = this.reserve;
+    if (reserve === undefined) {
+      reserve = this.reserve = new RingBuffer(this.config.reserved, this.config.maxBytes);
+      this.reserveSink = { evicted: (entry) => this.evicted(entry.record) };
+      if (this.ring === undefined) this.joinBudget();
+    }
+    const before = reserve.totalWeight;
+    reserve.push(new ReservedEntry(record, this.pushes), bytes, this.reserveSink);
+    this.registry?.adjust(reserve.totalWeight - before, this);
+  }
+
+  /** A record fell off a ring: counted for the incident (by level and time) and for `stats()`. */
+  evicted(record: IncidentRecord): void {
+    this.droppedSinceTake++;
+    (this.tally ??= new DropTally()).note(record);
+    this.config.counters.count(record.level);
   }
 
   /** Drops the oldest record (counted as dropped); returns the bytes released. */
   evictOldest(): number {
-    if (!this.ring || this.ring.size === 0) return 0;
-    this.droppedSinceTake++;
-    const released = this.ring.dropOldest();
+    const ring = this.ring !== undefined && this.ring.size > 0 ? this.ring : this.reserve;
+    if (ring === undefined || ring.size === 0) return 0;
+    const oldest = ring.oldest()!;
+    this.evicted(oldest instanceof ReservedEntry ? oldest.record : oldest);
+    const released = ring.dropOldest();
     this.registry?.adjust(-released, this);
     return released;
   }
 
+  /** The buffered records, oldest first (reserved warnings merged in logging order). */
   snapshot(): IncidentRecord[] {
-    return this.ring ? this.ring.toArray() : [];
+    const main = this.ring ? this.ring.toArray() : [];
+    if (this.reserve === undefined || this.reserve.size === 0) return main;
+    const firstIndex = this.pushes - main.length;
+    const merged: IncidentRecord[] = [];
+    let next = 0;
+    for (const entry of this.reserve.toArray()) {
+      // Main records pushed before this warning come before it.
+      while (next < main.length && firstIndex + next < entry.at) merged.push(main[next++]);
+      merged.push(entry.record);
+    }
+    while (next < main.length) merged.push(main[next++]);
+    return merged;
   }
 
-  /** Returns the window and starts a new one. */
-  take(): ScopeWindow {
-    const window = { records: this.snapshot(), dropped: this.droppedSinceTake };
+  /**
+   * Returns the window and starts a new one. Records logged before
+   * `now - maxAgeMs` are left out and counted as dropped.
+   */
+  take(now = Date.now(), maxAgeMs?: number): ScopeWindow {
+    let records = this.snapshot();
+    if (maxAgeMs !== undefined) {
+      const oldest = now - maxAgeMs;
+      if (records.some((record) => record.timestamp < oldest)) {
+        records = records.filter((record) => {
+          if (record.timestamp >= oldest) return true;
+          this.evicted(record);
+          return false;
+        });
+      }
+    }
+    const window = { records, dropped: this.droppedSinceTake, tally: this.tally };
     this.clear();
     return window;
   }
 
   clear(): void {
+    let released = 0;
     if (this.ring) {
-      const released = this.ring.totalWeight;
+      released += this.ring.totalWeight;
       this.ring.clear();
-      this.registry?.adjust(-released, this);
     }
+    if (this.reserve) {
+      released += this.reserve.totalWeight;
+      this.reserve.clear();
+    }
+    if (released > 0) this.registry?.adjust(-released, this);
+    this.pushes = 0;
     this.droppedSinceTake = 0;
+    this.tally = undefined;
   }
 
   /**
@@ -129,30 +239,41 @@ export class IncidentScope implements BudgetedScope {
    * the ring stays; it leaves the live-scope registry and its budget, and is
    * garbage-collected with the request's last async resource.
    */
-  end(): void {
+  end(outcome?: IncidentOutcome): void {
     if (this.ended) return;
     this.ended = true;
+    if (outcome !== undefined) this.state.outcome = outcome;
     const registry = this.registry;
     this.registry = undefined;
-    // Registered only once it buffered a record (the ring exists).
-    if (registry !== undefined && this.ring !== undefined) {
+    // Registered only once it buffered a record (a ring exists).
+    if (registry !== undefined && (this.ring !== undefined || this.reserve !== undefined)) {
       registry.adjust(-this.bytes, this);
       registry.unregister(this);
     }
+  }
+
+  /**
+   * Listen for the response's 'close' (once): the scope holds records, or was
+   * marked, so its end matters. False when the response is already closed.
+   */
+  watchEnd(): boolean {
+    const signal = this.endSignal;
+    if (signal === undefined || this.watching) return true;
+    if (signal.closed) return false;
+    this.watching = true;
+    signal.once('close', () => this.config.onEnd(this));
+    return true;
   }
 
   /** First record: the scope now holds memory, so it counts in the budget until its request ends. */
   private joinBudget(): void {
     const registry = this.registry;
     if (registry === undefined) return;
-    if (this.endSignal !== undefined) {
-      if (this.endSignal.closed) {
-        // A late record (a timer the request did not await): the request is over, nothing would end the scope.
-        this.ended = true;
-        this.registry = undefined;
-        return;
-      }
-      this.endSignal.once('close', () => this.end());
+    if (!this.watchEnd()) {
+      // A late record (a timer the request did not await): the request is over, nothing would end the scope.
+      this.ended = true;
+      this.registry = undefined;
+      return;
     }
     registry.register(this);
   }

@@ -1,3 +1,8 @@
+/** Told of each item a ring evicts to make room (a scope counts them by level and time). */
+export interface EvictionSink<T> {
+  evicted(item: T): void;
+}
+
 /**
  * Fixed-capacity ring that keeps the newest items, each with a weight (bytes),
  * and evicts the oldest when the count or the total weight is exceeded.
@@ -28,14 +33,16 @@ export class RingBuffer<T> {
     return this.weight;
   }
 
-  /** Appends an item; returns how many old items were evicted to make room. */
-  push(item: T, weight: number): number {
+  /** Appends an item; returns how many old items were evicted to make room (each also handed to `sink`). */
+  push(item: T, weight: number, sink?: EvictionSink<T>): number {
     let evicted = 0;
     if (this.count === this.capacity) {
+      sink?.evicted(this.items[this.head] as T);
       this.dropOldest();
       evicted++;
     }
     while (this.count > 0 && this.weight + weight > this.maxWeight) {
+      sink?.evicted(this.items[this.head] as T);
       this.dropOldest();
       evicted++;
     }
@@ -45,6 +52,11 @@ export class RingBuffer<T> {
     this.weight += weight;
     this.count++;
     return evicted;
+  }
+
+  /** The oldest item, or undefined when empty. */
+  oldest(): T | undefined {
+    return this.count === 0 ? undefined : this.items[this.head];
   }
 
   /** Removes the oldest item; returns its weight (0 when empty). */

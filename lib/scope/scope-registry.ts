@@ -1,4 +1,3 @@
-
 /** The memory part of `IncidentBufferStats`. */
 export interface RegistryStats {
   liveScopes: number;

@@ -32,7 +32,7 @@ class WorkController {
 }
 
 @Module({
-  imports: [IncidentLoggerModule.forRoot({ targets: [target] })],
+  imports: [IncidentLoggerModule.forRoot({ targets: [target], storm: false })], // every request fails alike: this tests isolation, not storm control
   controllers: [WorkController],
 })
 class AppModule {}

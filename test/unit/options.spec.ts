@@ -94,3 +94,54 @@ describe('target options', () => {
     );
   });
 });
+
+describe('module options: incident policies', () => {
+  it('has the documented defaults', () => {
+    const options = resolveOptions({});
+    expect(options.reservedWarnings).toBe(5);
+    expect(options.passthroughLevel).toBeUndefined();
+    expect(options.afterTrigger).toBeUndefined();
+    expect(options.maxRecordAgeMs).toBeUndefined();
+    expect(options.storm).toEqual({ windowMs: 60_000, fullIncidents: 3, maxIncidents: 60 });
+    expect(options.outcome).toMatchObject({ rejected: true, sampleRate: 0, slowMs: undefined, slow: undefined });
+    expect(options.outcome?.status?.(500, { id: '', method: 'GET', url: '/' })).toBe(true);
+    expect(options.outcome?.status?.(499, { id: '', method: 'GET', url: '/' })).toBe(false);
+    expect(options.ignoreExceptionStatus?.(404)).toBe(true);
+    expect(options.ignoreExceptionStatus?.(500)).toBe(false);
+    expect(resolveOptions({ afterTrigger: {} }).afterTrigger).toEqual({ records: 20, ms: 5000 });
+  });
+
+  it('turns policies off with false', () => {
+    const options = resolveOptions({ outcome: false, storm: false, ignoreExceptionStatus: false });
+    expect(options.outcome).toBeUndefined();
+    expect(options.storm).toBeUndefined();
+    expect(options.ignoreExceptionStatus).toBeUndefined();
+    expect(resolveOptions({ outcome: { status: false } }).outcome?.status).toBeUndefined();
+  });
+
+  it.each([
+    [{ outcome: { sampleRate: 2 } }, 'outcome.sampleRate must be a number from 0 to 1; got 2 (number)'],
+    [{ outcome: { slowMs: '0' } }, 'outcome.slowMs must be a positive integer; got "0" (string)'],
+    [{ outcome: { status: 500 } }, 'outcome.status must be a function or false; got 500 (number)'],
+    [{ outcome: { slowms: 5 } }, 'outcome.slowms is not an option; did you mean outcome.slowMs?'],
+    [{ outcome: 'on' }, 'outcome must be an object; got "on" (string)'],
+    [{ storm: { maxIncidents: '0' } }, 'storm.maxIncidents must be a positive integer; got "0" (string)'],
+    [{ storm: { windowMS: 5 } }, 'storm.windowMS is not an option; did you mean storm.windowMs?'],
+    [{ storm: { fullIncidents: 5, maxIncidents: 4 } }, 'storm.maxIncidents must be at least storm.fullIncidents (5); got 4 (number)'],
+    [
+      { contextFlushLevels: { TypeOrmLogger: 'loud' } },
+      "contextFlushLevels.TypeOrmLogger must be one of 'verbose', 'debug', 'log', 'warn', 'error', 'fatal'; got \"loud\" (string)",
+    ],
+    [{ contextFlushLevels: ['error'] }, 'contextFlushLevels must be an object; got ["error"] (array)'],
+    [{ passthroughLevel: 'warn' }, 'passthroughLevel must be a level below flushLevel (\'warn\'); got "warn" (string)'],
+    [{ passthroughLevel: 'log', flushLevel: 'debug' }, 'passthroughLevel must be a level below flushLevel (\'debug\'); got "log" (string)'],
+    [{ trigger: 'error' }, 'trigger must be a function; got "error" (string)'],
+    [{ ignoreExceptionStatus: [400, 499] }, 'ignoreExceptionStatus must be a function or false; got [400,499] (array)'],
+    [{ reservedWarnings: -1 }, 'reservedWarnings must be an integer from 0 to 1000; got -1 (number)'],
+    [{ maxRecordAgeMs: 0 }, 'maxRecordAgeMs must be a positive integer; got 0 (number)'],
+    [{ afterTrigger: { records: 0 } }, 'afterTrigger.records must be a positive integer; got 0 (number)'],
+    [{ afterTrigger: { tail: 3 } }, 'afterTrigger.tail is not an option;'],
+  ])('rejects %j at startup, naming the option, the value and its type', (options, message) => {
+    expect(resolve(options)).toThrow(`IncidentLoggerModule: ${message}`);
+  });
+});

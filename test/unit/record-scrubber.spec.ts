@@ -120,7 +120,8 @@ describe('redaction on the way out, through the logger', () => {
   const target = new MemoryTarget();
   let ctx: TestContext;
   beforeAll(async () => {
-    ctx = await startContext({ targets: [target], bufferSize: 100 });
+    // The properties write the same failure hundreds of times: storm control would rightly hold most back.
+    ctx = await startContext({ targets: [target], bufferSize: 100, storm: false });
   });
   afterAll(() => ctx.close());
 

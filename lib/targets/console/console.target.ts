@@ -1,6 +1,7 @@
 import { formatIncident } from '../../format/format-incident.util';
 import type { IncidentFormat } from '../../format/incident-format.interface';
-import type { Incident } from '../../interfaces/incident.interface';
+import { formatRecordLine } from '../../format/record-line.util';
+import type { Incident, IncidentRecord, IncidentRequest } from '../../interfaces/incident.interface';
 import type { IncidentTarget } from '../../interfaces/incident-target.interface';
 import { booleanOption, checkKnownKeys, enumOption, invalidOption, objectOption } from '../../shared/option-validation.util';
 import type { ConsoleTargetOptions } from './console-target-options.interface';
@@ -11,9 +12,10 @@ const INCIDENT_FORMATS: readonly IncidentFormat[] = ['text', 'json'];
 
 /**
  * Prints each incident as one block with a single `write` call, so blocks of
- * concurrent incidents never interleave. On Linux, writes to process.stderr
- * (file, pipe or TTY) are synchronous, so a `fatal` incident is out before
- * the process can exit.
+ * concurrent incidents never interleave; a pass-through record (its line
+ * and stack lines) is one `write` call too. On Linux, writes to
+ * process.stderr (file, pipe or TTY) are synchronous, so a `fatal` incident
+ * is out before the process can exit.
  * @publicApi
  */
 export class ConsoleTarget implements IncidentTarget {
@@ -36,5 +38,10 @@ export class ConsoleTarget implements IncidentTarget {
 
   write(incident: Incident): void {
     this.stream.write(formatIncident(incident, this.format, this.colors));
+  }
+
+  /** A pass-through record (`passthroughLevel`): its line, written at once. */
+  writeRecord(record: IncidentRecord, request: IncidentRequest | undefined): void {
+    this.stream.write(formatRecordLine(record, request, this.format, this.colors));
   }
 }

@@ -3,7 +3,8 @@ import { CurrentLogFile } from './current-log-file';
 import { checkFileAsync, checkFileSync } from './file-check';
 import type { RotatingFileSystem } from './file-system';
 import type { LogFile } from './log-file';
-import { PendingEntry, renderEntry, splitWritten } from './pending-entry';
+import { describeCount } from './loss-marker';
+import { EntryKind, PendingEntry, renderEntry, splitWritten } from './pending-entry';
 import { PendingQueue } from './pending-queue';
 import type { ResolvedRotatingFileOptions } from './resolve-rotating-file-options.util';
 import { RetrySchedule } from './retry-schedule';
@@ -37,7 +38,7 @@ type Phase = 'idle' | 'scheduled' | 'checking' | 'writing' | 'waiting';
 
 /**
  * The write machinery of `RotatingFileTarget`: a queue of whole incident
- * blocks, written by one asynchronous pass at a time (stat check, rotation
+ * blocks and pass-through record lines, written by one asynchronous pass at a time (stat check, rotation
  * decision, one positional write of a batch), with `flushSync()` able to take
  * over synchronously at any point.
  *
@@ -72,13 +73,16 @@ export class IncidentFileWriter {
     const queue = this.queue;
     return {
       written: queue.written,
+      writtenRecords: queue.writtenRecords,
       writtenBytes: queue.writtenBytes,
       dropped: queue.dropped,
+      droppedRecords: queue.droppedRecords,
       rotations: this.log.rotations,
       reopens: this.log.reopens,
       markers: queue.markers,
       faults: this.fault.episodes,
       pendingIncidents: queue.incidents,
+      pendingRecords: queue.records,
       pendingBytes: queue.bytes,
       fault: this.fault.current,
     };
@@ -90,23 +94,24 @@ export class IncidentFileWriter {
   }
 
   /**
-   * Queues one incident's block. Over `maxPendingBytes` the incident is dropped
-   * and counted, unless it is `durable` (a `flushSync` follows at once) or
-   * nothing else is pending (one oversized incident still gets written).
+   * Queues one incident's block or one pass-through record's line, in the
+   * order of the calls. Over `maxPendingBytes` it is dropped and counted,
+   * unless it is `durable` (a `flushSync` follows at once) or nothing else is
+   * pending (one oversized incident still gets written).
    */
-  enqueue(bytes: Buffer, durable: boolean): void {
+  enqueue(bytes: Buffer, durable: boolean, kind: EntryKind = 'incident'): void {
     if (!durable && this.queue.wouldOverflow(bytes.length, this.options.maxPendingBytes)) {
       const fault = this.fault.current;
-      this.queue.drop(1, fault ? `maxPendingBytes reached, ${fault}` : 'maxPendingBytes reached');
+      this.queue.drop(kind, fault ? `maxPendingBytes reached, ${fault}` : 'maxPendingBytes reached');
       this.reporter.report(
         `rotating-file:${this.options.filename}:overflow`,
-        `RotatingFileTarget: ${this.queue.bytes} bytes of incidents are already waiting for ${this.options.filename}` +
-          `${fault ? ` (${fault})` : ''}; new incidents are dropped until writes catch up (counted in stats.dropped; a marker line in the file records how many)`,
+        `RotatingFileTarget: ${this.queue.bytes} bytes of incidents and records are already waiting for ${this.options.filename}` +
+          `${fault ? ` (${fault})` : ''}; new incidents and records are dropped until writes catch up (counted in stats.dropped and stats.droppedRecords; a marker line in the file records how many)`,
       );
       return;
     }
-    this.queue.push(bytes);
-    // After close() there is no asynchronous pass any more: late incidents are written at once.
+    this.queue.push(bytes, kind);
+    // After close() there is no asynchronous pass any more: late incidents and records are written at once.
     if (this.closed) this.flushSync();
     else this.schedule();
   }
@@ -144,10 +149,10 @@ export class IncidentFileWriter {
    */
   async flush(): Promise<void> {
     const drained = await this.drain();
-    if (!drained && this.queue.incidents > 0) {
+    if (!drained && this.queue.holdsContent) {
       this.reporter.report(
         `rotating-file:${this.options.filename}:flush`,
-        `RotatingFileTarget: flush() left ${this.queue.incidents} incidents unwritten in ${this.options.filename} (${this.fault.current ?? `not done within ${this.options.flushTimeoutMs} ms`})`,
+        `RotatingFileTarget: flush() left ${describeCount(this.queue)} unwritten in ${this.options.filename} (${this.fault.current ?? `not done within ${this.options.flushTimeoutMs} ms`})`,
       );
     }
     await this.log.syncToDiskAsync();
@@ -159,7 +164,7 @@ export class IncidentFileWriter {
     await this.flush();
     this.closed = true;
     this.retry.cancel();
-    if (this.queue.incidents > 0) this.dropQueued('not written before close');
+    if (this.queue.holdsContent) this.dropQueued('not written before close');
     this.log.releaseCurrent();
   }
 
@@ -359,13 +364,13 @@ export class IncidentFileWriter {
     if (entries.length > 0 && this.fault.leave()) this.retry.reset();
   }
 
-  /** Gives up on every queued incident; one marker stays queued to record the loss. */
+  /** Gives up on everything queued; one marker stays queued to record the loss. */
   private dropQueued(reason: string): void {
     const lost = this.queue.dropAll(reason);
-    if (lost > 0) {
+    if (lost.incidents + lost.records > 0) {
       this.reporter.report(
         `rotating-file:${this.options.filename}:dropped`,
-        `RotatingFileTarget: ${lost} incidents could not be written to ${this.options.filename} (${reason}${this.fault.current ? `: ${this.fault.current}` : ''})`,
+        `RotatingFileTarget: ${describeCount(lost)} could not be written to ${this.options.filename} (${reason}${this.fault.current ? `: ${this.fault.current}` : ''})`,
       );
     }
   }

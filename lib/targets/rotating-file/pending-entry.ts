@@ -1,26 +1,29 @@
 import type { IncidentFormat } from '../../format/incident-format.interface';
-import { LossMarker } from './loss-marker';
+import type { EntryCount, LossMarker } from './loss-marker';
+
+/** What a queued entry holds: an incident's block or a pass-through record's line. */
+export type EntryKind = 'incident' | 'record';
 
 /**
- * One unit of the write queue: an incident's whole block (or the unwritten
- * rest of one, after a short write to a pipe), or a loss marker. A batch
- * only ever ends on an entry boundary, so an incident is never split.
+ * One unit of the write queue: an incident's whole block or a pass-through
+ * record's line (or the unwritten rest of one, after a short write to a
+ * pipe), or a loss marker. A batch only ever ends on an entry boundary, so
+ * an incident or a record line is never split. Its counts: 1 in `incidents`
+ * or in `records`, both 0 for a marker.
  */
-export interface PendingEntry {
+export interface PendingEntry extends EntryCount {
   bytes: Buffer;
-  /** 1 for an incident, 0 for a marker. */
-  incidents: number;
   /** Bytes this entry holds against `maxPendingBytes` (markers hold none). */
   pending: number;
   marker?: LossMarker;
 }
 
-export function incidentEntry(bytes: Buffer): PendingEntry {
-  return { bytes, incidents: 1, pending: bytes.length };
+export function contentEntry(bytes: Buffer, kind: EntryKind): PendingEntry {
+  return { bytes, incidents: kind === 'incident' ? 1 : 0, records: kind === 'record' ? 1 : 0, pending: bytes.length };
 }
 
 export function markerEntry(marker: LossMarker): PendingEntry {
-  return { bytes: Buffer.alloc(0), incidents: 0, pending: 0, marker };
+  return { bytes: Buffer.alloc(0), incidents: 0, records: 0, pending: 0, marker };
 }
 
 /** Markers are rendered when written, so they carry the final count. */
@@ -45,7 +48,7 @@ export function splitWritten(entries: readonly PendingEntry[], written: number):
   if (rest.length > 0 && written > offset) {
     const [partial] = rest;
     const tail = partial.bytes.subarray(written - offset);
-    rest[0] = { bytes: tail, incidents: partial.incidents, pending: Math.min(partial.pending, tail.length) };
+    rest[0] = { bytes: tail, incidents: partial.incidents, records: partial.records, pending: Math.min(partial.pending, tail.length) };
   }
   return { done, rest };
 }

@@ -1,11 +1,11 @@
-import { LossMarker } from './loss-marker';
-import { incidentEntry, markerEntry, PendingEntry } from './pending-entry';
+import { EntryCount, LossMarker } from './loss-marker';
+import { contentEntry, EntryKind, markerEntry, PendingEntry } from './pending-entry';
 
 /**
  * The entries waiting to be written, in file order, with what they hold
- * against `maxPendingBytes` and the count of what became of each incident
- * (written or dropped). Every change to the queue goes through here, so the
- * pending counters cannot drift from its content.
+ * against `maxPendingBytes` and the count of what became of each incident and
+ * pass-through record line (written or dropped). Every change to the queue
+ * goes through here, so the pending counters cannot drift from its content.
  */
 export class PendingQueue {
   private readonly entries: PendingEntry[] = [];
@@ -13,13 +13,22 @@ export class PendingQueue {
   bytes = 0;
   /** Incidents accepted and neither written nor dropped yet. */
   incidents = 0;
+  /** Record lines accepted and neither written nor dropped yet. */
+  records = 0;
   written = 0;
+  writtenRecords = 0;
   writtenBytes = 0;
   dropped = 0;
+  droppedRecords = 0;
   markers = 0;
 
   get length(): number {
     return this.entries.length;
+  }
+
+  /** Whether any incident or record line is waiting (markers aside). */
+  get holdsContent(): boolean {
+    return this.incidents + this.records > 0;
   }
 
   at(index: number): PendingEntry {
@@ -31,13 +40,15 @@ export class PendingQueue {
    * pending, so one oversized incident still gets written.
    */
   wouldOverflow(size: number, limit: number): boolean {
-    return this.incidents > 0 && this.bytes + size > limit;
+    return this.holdsContent && this.bytes + size > limit;
   }
 
-  push(bytes: Buffer): void {
-    this.entries.push(incidentEntry(bytes));
+  push(bytes: Buffer, kind: EntryKind): void {
+    const entry = contentEntry(bytes, kind);
+    this.entries.push(entry);
     this.bytes += bytes.length;
-    this.incidents++;
+    this.incidents += entry.incidents;
+    this.records += entry.records;
   }
 
   /** Removes the first `count` entries for a write; they stay pending until `commit`. */
@@ -61,43 +72,50 @@ export class PendingQueue {
       if (entry.marker) this.markers++;
       this.written += entry.incidents;
       this.incidents -= entry.incidents;
+      this.writtenRecords += entry.records;
+      this.records -= entry.records;
       this.bytes -= entry.pending;
     }
     this.writtenBytes += bytes;
   }
 
   /**
-   * Counts `count` incidents as lost and records them in the marker at the
-   * tail, so consecutive drops share one marker line.
+   * Counts one incident or record line as lost and records it in the marker
+   * at the tail, so consecutive drops share one marker line.
    */
-  drop(count: number, reason: string): void {
-    this.dropped += count;
+  drop(kind: EntryKind, reason: string): void {
+    const lost = kind === 'incident' ? { incidents: 1, records: 0 } : { incidents: 0, records: 1 };
+    this.dropped += lost.incidents;
+    this.droppedRecords += lost.records;
     let tail = this.entries[this.entries.length - 1];
     if (!tail?.marker) {
       tail = markerEntry(new LossMarker());
       this.entries.push(tail);
     }
-    tail.marker!.add(reason, count);
+    tail.marker!.add(reason, lost);
   }
 
   /**
-   * Gives up on every queued incident; one marker, merging those already
-   * queued, stays queued to record the loss. Returns the incidents lost.
+   * Gives up on everything queued; one marker, merging those already queued,
+   * stays queued to record the loss. Returns what was lost.
    */
-  dropAll(reason: string): number {
+  dropAll(reason: string): EntryCount {
     const marker = new LossMarker();
-    let lost = 0;
+    const lost: EntryCount = { incidents: 0, records: 0 };
     for (const entry of this.entries.splice(0)) {
       if (entry.marker) marker.merge(entry.marker);
-      lost += entry.incidents;
+      lost.incidents += entry.incidents;
+      lost.records += entry.records;
       this.bytes -= entry.pending;
     }
-    this.incidents -= lost;
-    if (lost > 0) {
-      this.dropped += lost;
+    this.incidents -= lost.incidents;
+    this.records -= lost.records;
+    if (lost.incidents + lost.records > 0) {
+      this.dropped += lost.incidents;
+      this.droppedRecords += lost.records;
       marker.add(reason, lost);
     }
-    if (marker.incidents > 0) this.entries.push(markerEntry(marker));
+    if (!marker.empty) this.entries.push(markerEntry(marker));
     return lost;
   }
 }

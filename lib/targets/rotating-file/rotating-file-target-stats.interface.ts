@@ -2,10 +2,14 @@
 export interface RotatingFileTargetStats {
   /** Incidents written. */
   written: number;
+  /** Pass-through record lines written (`writeRecord`). */
+  writtenRecords: number;
   /** Bytes written, markers included. */
   writtenBytes: number;
   /** Incidents given up on (pending limit, or unwritable at close). */
   dropped: number;
+  /** Pass-through record lines given up on, for the same reasons. */
+  droppedRecords: number;
   /** Rotations done. */
   rotations: number;
   /** Times the file was found deleted, moved or replaced and opened anew. */
@@ -16,7 +20,9 @@ export interface RotatingFileTargetStats {
   faults: number;
   /** Incidents accepted but not yet written. */
   pendingIncidents: number;
-  /** Bytes of those incidents. */
+  /** Pass-through record lines accepted but not yet written. */
+  pendingRecords: number;
+  /** Bytes of those incidents and record lines. */
   pendingBytes: number;
   /** Error code of the fault in progress, if any. */
   fault?: string;

@@ -1,5 +1,6 @@
 import { formatIncident } from '../../format/format-incident.util';
-import type { Incident } from '../../interfaces/incident.interface';
+import { formatRecordLine } from '../../format/record-line.util';
+import type { Incident, IncidentRecord, IncidentRequest } from '../../interfaces/incident.interface';
 import type { IncidentTarget } from '../../interfaces/incident-target.interface';
 import { InternalReporter } from '../../shared/internal-reporter';
 import { nodeFileSystem, RotatingFileSystem } from './file-system';
@@ -19,9 +20,10 @@ function isDurable(incident: Incident): boolean {
 }
 
 /**
- * Writes each incident as one contiguous block to a size-rotated file with
- * Python `RotatingFileHandler` semantics (`base`, `base.1` newest … `base.N`
- * oldest; the decision is made before each write, in bytes).
+ * Writes each incident as one contiguous block, and each pass-through record
+ * as one line (with its stack lines), to a size-rotated file with Python
+ * `RotatingFileHandler` semantics (`base`, `base.1` newest … `base.N` oldest;
+ * the decision is made before each block or line, in bytes).
  *
  * Writes are asynchronous and batched; `flushSync()` (fatal incidents, crash,
  * exit) writes synchronously, including a batch still in flight, and
@@ -56,6 +58,18 @@ export class RotatingFileTarget implements IncidentTarget {
   write(incident: Incident): void {
     const block = formatIncident(incident, this.options.format, false);
     this.writer.enqueue(Buffer.from(block, 'utf8'), isDurable(incident));
+  }
+
+  /**
+   * A pass-through record (`passthroughLevel`): its line joins the same queue
+   * as incidents, so it shares their order, rotation, fault handling and
+   * `maxPendingBytes` bound. Written asynchronously and never a reason to
+   * fdatasync: it is not a failure; a fatal or crash incident that follows
+   * is what `flushSync` is for.
+   */
+  writeRecord(record: IncidentRecord, request: IncidentRequest | undefined): void {
+    const line = formatRecordLine(record, request, this.options.format, false);
+    this.writer.enqueue(Buffer.from(line, 'utf8'), false, 'record');
   }
 
   flushSync(): void {

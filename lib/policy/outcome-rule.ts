@@ -1,0 +1,145 @@
+import { captureRecords } from '../capture/capture-records.util';
+import type { CapturePolicy } from '../capture/capture-policy.interface';
+import { LogRecord } from '../capture/log-record';
+import type { IncidentOutcome, IncidentReason, IncidentRequest } from '../interfaces/incident.interface';
+import type { ResolvedOutcomeOptions } from '../options/resolved-options.interface';
+import { DEFAULT_OUTCOME_STATUS } from '../options/policy-defaults';
+import { describeFailure } from '../shared/hostile-value.util';
+import type { InternalReporter } from '../shared/internal-reporter';
+
+/** The context of the synthetic record that names an outcome. */
+export const OUTCOME_CONTEXT = 'IncidentOutcome';
+
+/** What the engine knows of a scope that just ended. */
+export interface EndedScope {
+  /**
+   * The request, redacted; undefined for the global scope. A function: its id
+   * is generated (and its URL scrubbed) only if an incident or a predicate of
+   * yours needs it, not for every request that ends.
+   */
+  request: () => IncidentRequest | undefined;
+  outcome: IncidentOutcome;
+  /** `markForIncident()` note, when marked. */
+  marked: string | undefined;
+  /** True when the scope already wrote an incident. */
+  wroteIncident: boolean;
+  /** True when the window holds records. */
+  hasRecords: boolean;
+  /** The exception thrown (HTTP: seen by the interceptor; `run()`: the rejection), when there was one. */
+  exception?: { value: unknown };
+  /** The `run()` promise rejected. */
+  rejected: boolean;
+}
+
+export interface OutcomeVerdict {
+  reason: Extract<IncidentReason, 'status' | 'slow' | 'rejected' | 'marked' | 'sampled'>;
+  /** The synthetic trigger naming the outcome; none for `sampled`. */
+  trigger?: LogRecord[];
+}
+
+function isError(value: unknown): boolean {
+  try {
+    return value instanceof Error;
+  } catch {
+    return false; // a proxy whose getPrototypeOf throws
+  }
+}
+
+function unitOf(request: IncidentRequest | undefined): string {
+  if (request === undefined) return 'global scope';
+  return request.url === '' ? request.method : `${request.method} ${request.url}`;
+}
+
+/** `GET /orders/7 -> 500 in 812 ms`, `RUN job -> done in 12 ms`, `GET /x -> aborted after 30 s`. */
+function describeOutcome(request: IncidentRequest | undefined, outcome: IncidentOutcome): string {
+  const ms = Math.round(outcome.durationMs);
+  if (outcome.aborted) return `${unitOf(request)} -> aborted by the client after ${ms} ms`;
+  if (outcome.status !== undefined) return `${unitOf(request)} -> ${outcome.status} in ${ms} ms`;
+  return `${unitOf(request)} -> done in ${ms} ms`;
+}
+
+/**
+ * Incidents for how a unit of work ended when nothing logged at the flush
+ * level: a status nobody logged, a slow request, a rejected `run()`, a
+ * marked scope, a sampled healthy one. Decided once per scope, at its end.
+ */
+export class OutcomeRule {
+  constructor(
+    private readonly options: ResolvedOutcomeOptions | undefined,
+    private readonly policy: CapturePolicy,
+    private readonly reporter: InternalReporter,
+  ) {}
+
+  /** Whether every request's end must be observed (status, slowness or sampling are on). */
+  get watchesRequests(): boolean {
+    const options = this.options;
+    return (
+      options !== undefined &&
+      (options.status !== undefined || options.slow !== undefined || options.slowMs !== undefined || options.sampleRate > 0)
+    );
+  }
+
+  get watchesRejections(): boolean {
+    return this.options?.rejected === true;
+  }
+
+  decide(ended: EndedScope, now: number): OutcomeVerdict | undefined {
+    const { outcome } = ended;
+    if (ended.marked !== undefined) {
+      const note = ended.marked === '' ? 'marked' : `marked: ${ended.marked}`;
+      return {
+        reason: 'marked',
+        trigger: this.record('warn', `${describeOutcome(ended.request(), outcome)}, ${note}`, ended.exception, now),
+      };
+    }
+    const options = this.options;
+    if (options === undefined) return undefined;
+    if (ended.rejected && options.rejected) {
+      const text = `${unitOf(ended.request())} rejected after ${Math.round(outcome.durationMs)} ms`;
+      return { reason: 'rejected', trigger: this.record('error', text, ended.exception, now) };
+    }
+    // Already written: Nest's ExceptionsHandler logged the error (a `level` incident). One block, not two.
+    if (ended.wroteIncident) return undefined;
+    const status = outcome.status;
+    if (status !== undefined && options.status !== undefined && this.accepts('outcome.status', options.status, status, ended)) {
+      return { reason: 'status', trigger: this.record('error', describeOutcome(ended.request(), outcome), ended.exception, now) };
+    }
+    const slow =
+      options.slow !== undefined
+        ? this.accepts('outcome.slow', options.slow, outcome.durationMs, ended)
+        : options.slowMs !== undefined && outcome.durationMs >= options.slowMs;
+    if (slow) {
+      return { reason: 'slow', trigger: this.record('warn', `${describeOutcome(ended.request(), outcome)} (slow)`, ended.exception, now) };
+    }
+    if (options.sampleRate > 0 && ended.hasRecords && Math.random() < options.sampleRate) return { reason: 'sampled' };
+    return undefined;
+  }
+
+  /** A predicate of the options; the default status rule needs no request (most requests never settle their id). */
+  private accepts(
+    name: string,
+    predicate: (value: number, request: IncidentRequest) => boolean,
+    value: number,
+    ended: EndedScope,
+  ): boolean {
+    if (predicate === DEFAULT_OUTCOME_STATUS) return value >= 500;
+    const request = ended.request();
+    if (request === undefined) return false;
+    try {
+      return predicate(value, request) === true;
+    } catch (error) {
+      this.reporter.report(name, `${name} threw (no outcome incident): ${describeFailure(error)}`);
+      return false;
+    }
+  }
+
+  /** The synthetic trigger; with the exception's name, message, stack and fields when there was one. */
+  private record(level: 'warn' | 'error', text: string, exception: { value: unknown } | undefined, now: number): LogRecord[] {
+    if (exception === undefined) return [new LogRecord(level, now, text, OUTCOME_CONTEXT)];
+    // Captured like any logged error: bounded, redacted, never throwing on a hostile value.
+    const [captured] = captureRecords(level, exception.value, [], this.policy, now);
+    const name = typeof captured.data?.name === 'string' ? captured.data.name : isError(exception.value) ? 'Error' : undefined;
+    const what = name !== undefined && !captured.message.startsWith(name) ? `${name}: ${captured.message}` : captured.message;
+    return [new LogRecord(level, now, `${text}: ${what}`, OUTCOME_CONTEXT, captured.stack, captured.data)];
+  }
+}

@@ -1,0 +1,28 @@
+import type { IncidentOutcome } from '../interfaces/incident.interface';
+
+/** A tail being collected after a trigger (`afterTrigger`). */
+export interface TailState {
+  /** Records still to collect before it is written. */
+  remaining: number;
+  timer: NodeJS.Timeout;
+}
+
+/**
+ * What a scope knows beyond its records, allocated only when a scope needs
+ * it (an incident, `assign`, `markForIncident`, a noted exception): most
+ * requests never do, so they do not pay for these fields.
+ */
+export class ScopeState {
+  /** `IncidentBuffer.assign()` fields, redacted; replaced (not mutated) on each assign, so written incidents keep theirs. */
+  fields: Readonly<Record<string, unknown>> | undefined = undefined;
+  /** `markForIncident()` was called: the note (possibly empty). */
+  marked: string | undefined = undefined;
+  /** The exception the request's handler threw (seen by the outcome interceptor). */
+  exception: unknown = undefined;
+  /** True once an exception was noted (it may be `undefined` itself). */
+  hasException = false;
+  /** The id of the scope's last incident (the next one names it as `previous`). */
+  lastIncidentId: string | undefined = undefined;
+  tail: TailState | undefined = undefined;
+  outcome: IncidentOutcome | undefined = undefined;
+}
