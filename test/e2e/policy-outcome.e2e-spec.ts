@@ -5,7 +5,7 @@ import { Controller, Get, HttpCode, Logger, InternalServerErrorException, NotFou
 import type { Incident, IncidentLoggerModuleOptions, IncidentRecord } from '../../lib';
 import { IncidentBuffer } from '../../lib';
 import { MemoryTarget } from '../utils/memory.target';
-import { get, PolicyApp, policyBuffer, QUIET_MS, sleep, startPolicyApp } from '../utils/policy-app';
+import { get, PolicyApp, QUIET_MS, sleep, startPolicyApp } from '../utils/policy-app';
 import { PLATFORMS } from '../utils/test-app';
 import { until } from '../utils/until';
 
@@ -117,7 +117,7 @@ class OutcomeController {
   @Get('mark')
   mark() {
     this.logger.debug('cart has 3 items');
-    policyBuffer(this.buffer).markForIncident('stock mismatch for sku 9');
+    this.buffer.markForIncident('stock mismatch for sku 9');
     return 'ok';
   }
 

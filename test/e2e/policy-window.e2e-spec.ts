@@ -6,7 +6,7 @@ import { Controller, Get, Injectable, Logger, OnModuleInit } from '@nestjs/commo
 import type { IncidentLoggerModuleOptions } from '../../lib';
 import { ConsoleTarget, IncidentBuffer } from '../../lib';
 import { MemoryTarget } from '../utils/memory.target';
-import { CapturedStream, get, PolicyApp, policyBuffer, sleep, startPolicyApp } from '../utils/policy-app';
+import { CapturedStream, get, PolicyApp, sleep, startPolicyApp } from '../utils/policy-app';
 import { Platform, PLATFORMS } from '../utils/test-app';
 
 const target = new MemoryTarget();
@@ -20,7 +20,7 @@ class WindowController {
 
   @Get('assign')
   assign() {
-    policyBuffer(this.buffer).assign({ userId: 42, tenant: 'acme', password: 'hunter2', note: 'called with Bearer abc.def.ghi' });
+    this.buffer.assign({ userId: 42, tenant: 'acme', password: 'hunter2', note: 'called with Bearer abc.def.ghi' });
     this.logger.debug('loading profile');
     this.logger.error('profile failed');
     return 'ok';
@@ -30,7 +30,7 @@ class WindowController {
   manyFields() {
     const fields: Record<string, number> = {};
     for (let i = 0; i < 40; i++) fields[`field${i}`] = i;
-    policyBuffer(this.buffer).assign(fields);
+    this.buffer.assign(fields);
     this.logger.error('failed with many fields');
     return 'ok';
   }

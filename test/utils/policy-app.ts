@@ -1,26 +1,12 @@
 // Shared helpers of the incident-policy e2e specs (test/e2e/policy-*.e2e-spec.ts):
 // a real app on Express or Fastify with the module configured per test, plain
 // HTTP calls, captured output streams and stderr.
-import { LogLevel, Module, Type } from '@nestjs/common';
-import { IncidentBuffer, IncidentLogger, IncidentLoggerModule, IncidentLoggerModuleOptions, SetFlushLevelOptions } from '../../lib';
+import { Module, Type } from '@nestjs/common';
+import { IncidentBuffer, IncidentLoggerModule, IncidentLoggerModuleOptions } from '../../lib';
 import { Platform, startApp, TestApp } from './test-app';
 
-/** Issue 11's methods of IncidentBuffer, as the spec names them. */
-export type PolicyBuffer = IncidentBuffer & {
-  markForIncident(note?: string): void;
-  assign(fields: Record<string, unknown>): void;
-};
-
-/** Issue 11's method of IncidentLogger, as the spec names it. */
-export type PolicyLogger = IncidentLogger & {
-  setFlushLevel(level: LogLevel, options?: SetFlushLevelOptions): void;
-};
-
-export const policyBuffer = (buffer: IncidentBuffer) => buffer as PolicyBuffer;
-
 export interface PolicyApp extends TestApp {
-  logger: PolicyLogger;
-  buffer: PolicyBuffer;
+  buffer: IncidentBuffer;
 }
 
 /**
@@ -36,7 +22,7 @@ export async function startPolicyApp(
   @Module({ imports: [IncidentLoggerModule.forRoot({ startupNotice: false, ...options })], controllers, providers })
   class PolicyAppModule {}
   const t = await startApp(PolicyAppModule, platform);
-  return { ...t, logger: t.logger as PolicyLogger, buffer: policyBuffer(t.app.get(IncidentBuffer)) };
+  return { ...t, buffer: t.app.get(IncidentBuffer) };
 }
 
 /** Boots an app whose module options are bad: resolves to the startup error. */
