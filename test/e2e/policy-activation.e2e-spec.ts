@@ -193,10 +193,13 @@ describe.each(PLATFORMS)('activation on %s', (platform) => {
     expect(t.buffer.stats().ignoredByStatus - before).toBe(2);
     expect(target.incidents).toHaveLength(1);
     const [incident] = target.incidents;
-    expect(incident.records).toHaveLength(2);
-    expect(incident.records[0].level).toBe('error');
-    expect(JSON.stringify(incident.records[0])).toContain('order 9 not found');
-    expect(incident.trigger?.message).toBe('real failure');
+    // A logged error param is captured as a record of its own, after the message's.
+    expect(incident.records.map((r) => [r.level, r.message, r.data?.name])).toEqual([
+      ['error', 'order lookup', undefined],
+      ['error', 'order 9 not found', 'NotFoundException'],
+      ['error', 'real failure', undefined],
+    ]);
+    expect(incident.trigger).toBe(incident.records[2]);
   });
 
   it('ignoreExceptionStatus false: a logged NotFoundException triggers', async () => {
