@@ -127,7 +127,7 @@ describe.each(PLATFORMS)('storm control on %s', (platform) => {
     expect(summary.suppressed?.fingerprints[0].message).toContain('connection pool exhausted');
     expect(summary.records.map((r) => [r.level, r.context])).toEqual([['warn', 'IncidentStorm']]);
     expect(summary.records[0].message).toMatch(
-      /^4940 incidents suppressed over the budget of 60 per 60000 ms: 4940 x "connection pool exhausted: .*"$/,
+      /^4940 incident(?:s|\(s\)) suppressed over the budget of 60 per 60000 ms: 4940 x "connection pool exhausted: .*"$/,
     );
     expect(app.buffer.stats().incidents.suppressed).toBe(1);
 
@@ -171,6 +171,8 @@ describe.each(PLATFORMS)('storm control on %s', (platform) => {
     expect(summary.scope).toBe('global');
     expect(summary.suppressed?.count).toBe(3);
     expect(new Set(summary.suppressed?.requestIds)).toEqual(new Set(['burst-1']));
-    expect(summary.records[0].message).toMatch(/^3 incidents suppressed over the budget of 2 per 300 ms: 3 x "connection pool exhausted: /);
+    expect(summary.records[0].message).toMatch(
+      /^3 incident(?:s|\(s\)) suppressed over the budget of 2 per 300 ms: 3 x "connection pool exhausted: /,
+    );
   });
 });
