@@ -5,7 +5,7 @@ import { Controller, Get, HttpCode, Logger, InternalServerErrorException, NotFou
 import type { Incident, IncidentLoggerModuleOptions, IncidentRecord } from '../../lib';
 import { IncidentBuffer } from '../../lib';
 import { MemoryTarget } from '../utils/memory.target';
-import { get, PolicyApp, QUIET_MS, sleep, startPolicyApp } from '../utils/policy-app';
+import { abandonable, get, PolicyApp, QUIET_MS, sleep, startPolicyApp } from '../utils/policy-app';
 import { PLATFORMS } from '../utils/test-app';
 import { until } from '../utils/until';
 
@@ -118,6 +118,15 @@ class OutcomeController {
   mark() {
     this.logger.debug('cart has 3 items');
     this.buffer.markForIncident('stock mismatch for sku 9');
+    return 'ok';
+  }
+
+  /** Marked, then slow: the client gives up before the response. */
+  @Get('abandoned')
+  async abandoned() {
+    this.logger.debug('waiting for the warehouse');
+    this.buffer.markForIncident('warehouse slow');
+    await sleep(500);
     return 'ok';
   }
 
@@ -377,6 +386,48 @@ describe.each(PLATFORMS)('outcome options on %s', (platform) => {
     expect((await get(t, '/ise')).status).toBe(500);
     const incidents = await written(1);
     expect(incidents.map((i) => i.reason)).toEqual(['status']);
+  });
+
+  it('outcome.status decides which statuses write: (s, req) => s === 404 writes a 404, and no longer a 503', async () => {
+    const seen: Array<[number, string]> = [];
+    t = await start(platform, {
+      outcome: {
+        status: (status, request) => {
+          seen.push([status, request.url]);
+          return status === 404;
+        },
+      },
+    });
+    expect((await get(t, '/unavailable')).status).toBe(503);
+    await nothingWritten();
+    expect((await get(t, '/missing', 'missing-1')).status).toBe(404);
+    const [incident] = await written(1);
+    expect(incident.reason).toBe('status');
+    expect(incident.outcome?.status).toBe(404);
+    expect(shape(incident.records)).toEqual([
+      ['debug', 'Orders', 'looking up order 9'],
+      [
+        'error',
+        'IncidentOutcome',
+        expect.stringMatching(new RegExp(`^GET /missing -> 404 in ${MS}: NotFoundException: order 9 not found$`)),
+      ],
+    ]);
+    expect(seen).toEqual([
+      [503, '/unavailable'],
+      [404, '/missing'],
+    ]);
+  });
+
+  it('a client that goes away before the response: the outcome says aborted', async () => {
+    t = await start(platform);
+    const abandon = abandonable(t, '/abandoned');
+    await until(() => t !== undefined && t.buffer.stats().liveScopes === 1, 'the request buffered its first record');
+    await abandon();
+    const [incident] = await written(1);
+    expect(incident.reason).toBe('marked');
+    expect(incident.outcome?.aborted).toBe(true);
+    expect(typeof incident.outcome?.durationMs).toBe('number');
+    expect(incident.records.map((r) => r.message)[0]).toBe('waiting for the warehouse');
   });
 
   it('outcome false: no status, slow, rejected or sampled incident; a logged error still triggers', async () => {

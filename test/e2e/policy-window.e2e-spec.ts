@@ -142,6 +142,20 @@ describe.each(PLATFORMS)('the window on %s', (platform) => {
     expect(t.buffer.stats().droppedByLevel.debug - before).toBe(FLOOD - kept);
   });
 
+  it('reservedWarnings 0: nothing keeps the warning, the flood evicts it and it is counted as dropped', async () => {
+    t = await start(platform, { flushLevel: 'error', reservedWarnings: 0 });
+    await get(t, '/flood');
+    expect(target.incidents).toHaveLength(1);
+    const [incident] = target.incidents;
+    const kept = 30;
+    expect(incident.records.map((r) => r.message)).toEqual([
+      ...Array.from({ length: kept }, (_, i) => `debug ${FLOOD - kept + i}`),
+      'payment failed',
+    ]);
+    expect(incident.dropped).toBe(FLOOD + 1 - kept);
+    expect(incident.droppedByLevel).toEqual({ warn: 1, debug: FLOOD - kept });
+  });
+
   it('maxRecordAgeMs 200: records older than that when the window is taken are left out and counted as dropped', async () => {
     t = await start(platform, { maxRecordAgeMs: 200, bufferSize: 100 });
     await sleep(300);

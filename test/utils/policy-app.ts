@@ -2,6 +2,7 @@
 // a real app on Express or Fastify with the module configured per test, plain
 // HTTP calls, captured output streams and stderr.
 import { Module, Type } from '@nestjs/common';
+import * as http from 'node:http';
 import { IncidentBuffer, IncidentLoggerModule, IncidentLoggerModuleOptions } from '../../lib';
 import { Platform, startApp, TestApp } from './test-app';
 
@@ -43,6 +44,20 @@ export async function startupError(platform: Platform, options: IncidentLoggerMo
 export async function get(t: TestApp, path: string, requestId?: string): Promise<{ status: number; body: string }> {
   const res = await fetch(`${t.url}${path}`, requestId === undefined ? {} : { headers: { 'x-request-id': requestId } });
   return { status: res.status, body: await res.text() };
+}
+
+/**
+ * Starts GET `path` and returns a function that drops the connection before
+ * the response (the client went away). node:http rather than fetch: an
+ * aborted fetch keeps Fastify's close() waiting for seconds.
+ */
+export function abandonable(t: TestApp, path: string): () => Promise<void> {
+  const request = http.get(`${t.url}${path}`);
+  const failed = new Promise<void>((resolve) => request.on('error', () => resolve()));
+  return () => {
+    request.destroy();
+    return failed;
+  };
 }
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
