@@ -88,6 +88,21 @@ class OutcomeController {
     return 'ok';
   }
 
+  @Get('slow-after-error')
+  async slowAfterError() {
+    this.logger.error('cache down');
+    await sleep(250);
+    return 'ok';
+  }
+
+  @Get('error-then-mark')
+  errorThenMark() {
+    this.logger.error('payment retried');
+    this.logger.debug('retry succeeded');
+    this.buffer.markForIncident('double charge?');
+    return 'ok';
+  }
+
   @Get('fast')
   fast() {
     this.logger.debug('fast');
@@ -192,6 +207,17 @@ describe.each(PLATFORMS)('outcome incidents on %s (default outcome options)', (p
     expect(trigger.stack).toMatch(/^InternalServerErrorException: payment backend down\n\s+at /);
     expect(trigger.data?.name).toBe('InternalServerErrorException');
     expect(incident.fingerprint).toMatch(/^[0-9a-f]{12}$/);
+  });
+
+  it('markForIncident after an incident: the marked one is still written, and names the first as previous', async () => {
+    expect((await get(t, '/error-then-mark')).status).toBe(200);
+    const [first, marked] = await written(2);
+    expect([first.reason, marked.reason]).toEqual(['level', 'marked']);
+    expect(marked.previous).toBe(first.id);
+    expect(shape(marked.records)).toEqual([
+      ['debug', 'Orders', 'retry succeeded'],
+      ['warn', 'IncidentOutcome', expect.stringMatching(new RegExp(`^GET /error-then-mark -> 200 in ${MS}, marked: double charge\\?$`))],
+    ]);
   });
 
   it('a silent 500 from a handler that logged nothing writes the synthetic trigger alone', async () => {
@@ -323,6 +349,13 @@ describe.each(PLATFORMS)('slow requests on %s', (platform) => {
       ['warn', 'IncidentOutcome', expect.stringMatching(new RegExp(`^GET /slow -> 200 in ${MS}, slower than 150 ms$`))],
     ]);
     expect(incident.trigger).toBe(incident.records[2]);
+  });
+
+  it('outcome.slowMs 150: a slow request that already wrote an incident writes no second one', async () => {
+    t = await start(platform, { outcome: { slowMs: 150 } });
+    expect((await get(t, '/slow-after-error')).status).toBe(200);
+    const incidents = await written(1);
+    expect(incidents.map((i) => [i.reason, i.records.map((r) => r.message)])).toEqual([['level', ['cache down']]]);
   });
 
   it('outcome.slow can exclude a route (server-sent events are always slow)', async () => {

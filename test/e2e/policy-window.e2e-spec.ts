@@ -35,6 +35,13 @@ class WindowController {
     return 'ok';
   }
 
+  @Get('big-field')
+  bigField() {
+    this.buffer.assign({ payload: 'x'.repeat(100_000) });
+    this.logger.error('failed with a big field');
+    return 'ok';
+  }
+
   @Get('flood')
   flood() {
     this.logger.warn('the warning that explains');
@@ -108,6 +115,15 @@ describe.each(PLATFORMS)('assign() fields on %s', (platform) => {
     await get(t, '/many-fields');
     expect(target.incidents).toHaveLength(1);
     expect(Object.keys(target.incidents[0].fields ?? {})).toHaveLength(32);
+  });
+
+  it('values are bounded by captureLimits (maxStringLength 8192 by default)', async () => {
+    await get(t, '/big-field');
+    expect(target.incidents).toHaveLength(1);
+    const payload = target.incidents[0].fields?.payload;
+    expect(typeof payload).toBe('string');
+    expect((payload as string).startsWith('xxxx')).toBe(true);
+    expect((payload as string).length).toBeLessThan(8192 + 100);
   });
 });
 
