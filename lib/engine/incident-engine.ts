@@ -341,6 +341,7 @@ export class IncidentEngine {
     for (const record of records) {
       const passed = PassthroughRecord.from(record);
       this.dispatcher.writeRecord(passed, request, scope.kind);
+      this.counters.incidents.passthrough++;
       if (LOG_LEVEL_VALUES[passed.level] >= WARN) scope.addReserved(passed, recordBytes(passed));
       else scope.add(passed, recordBytes(passed));
     }
