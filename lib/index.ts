@@ -17,6 +17,7 @@ export type { RotatingFileTargetStats } from './targets/rotating-file/rotating-f
 
 // Formatting, for custom targets
 export { formatIncident } from './format/format-incident.util';
+export { formatRecordLine } from './format/record-line.util';
 export type { IncidentFormat } from './format/incident-format.interface';
 
 // Types and defaults

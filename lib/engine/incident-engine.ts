@@ -22,7 +22,7 @@ import { toFastJson } from '../serialize/fast-json.util';
 import { describeFailure } from '../shared/hostile-value.util';
 import { InternalReporter } from '../shared/internal-reporter';
 import { LOG_LEVEL_VALUES } from '../shared/log-levels';
-import { integerOption } from '../shared/option-validation.util';
+import { integerOption, invalidOption } from '../shared/option-validation.util';
 import type { TargetList } from '../targets/target-list';
 import { IncidentCounters } from './incident-counters';
 import { DELIVERY_SCOPE, type IncidentDraft, IncidentDispatcher } from './incident-dispatcher';
@@ -69,6 +69,8 @@ export class IncidentEngine {
   private readonly scopeConfig: ScopeConfig;
   private readonly requestEnds: RequestEnds | undefined;
   private flushLevelTimer: NodeJS.Timeout | undefined;
+  /** `afterTrigger` is on: each record may complete a tail. */
+  private readonly tails: boolean;
   /** Keys of logged objects repeat: whether each names a secret is remembered. */
   private readonly isSecretKey: ((key: string) => boolean) | undefined;
   /** Each context string as buffered: a copy, so no record pins a large string a context was cut from. */
@@ -94,6 +96,7 @@ export class IncidentEngine {
     this.storm = options.storm ? new StormGate(options.storm, (draft, durable) => this.dispatch(undefined, draft, durable)) : undefined;
     this.passthroughValue = options.passthroughLevel === undefined ? NEVER : LOG_LEVEL_VALUES[options.passthroughLevel];
     this.slowFrom = this.computeSlowFrom();
+    this.tails = options.afterTrigger !== undefined;
     this.scopeConfig = {
       capacity: options.bufferSize,
       maxBytes: options.maxBufferBytes,
@@ -142,7 +145,7 @@ export class IncidentEngine {
       if (value < this.slowFrom) this.buffer(scope, level, message, params);
       else if (this.decide(scope, level, value, message, params)) return;
       // Counted after the trigger: the trigger itself is not part of its tail.
-      if (this.options.afterTrigger !== undefined) this.advanceTail(scope);
+      if (this.tails) this.advanceTail(scope);
     } catch (error) {
       // The logger must never be the thing that breaks the app.
       this.dispatcher.reporter.report('capture', `a ${level} record was lost: ${describeFailure(error)}`);
@@ -158,12 +161,15 @@ export class IncidentEngine {
   }
 
   /** Changes `flushLevel` at runtime (context levels stay); `forMs` goes back to the configured one after that long. */
-  setFlushLevel(level: LogLevel, options: SetFlushLevelOptions = {}): void {
-    const checked = checkLevel('setFlushLevel level', level);
-    const forMs = options.forMs === undefined ? undefined : integerOption('IncidentLogger', 'setFlushLevel forMs', options.forMs, 0, 1);
-    if (this.options.passthroughLevel !== undefined && LOG_LEVEL_VALUES[checked] <= this.passthroughValue) {
-      throw new Error(
-        `IncidentLogger: setFlushLevel level must be above passthroughLevel ('${this.options.passthroughLevel}'); got "${checked}" (string)`,
+  setFlushLevel(level: LogLevel, options?: SetFlushLevelOptions): void {
+    const checked = checkLevel('setFlushLevel() level', level, 'IncidentLogger');
+    const forMs = options?.forMs === undefined ? undefined : integerOption('IncidentLogger', 'setFlushLevel() forMs', options.forMs, 0, 1);
+    if (LOG_LEVEL_VALUES[checked] <= this.passthroughValue) {
+      invalidOption(
+        'IncidentLogger',
+        'setFlushLevel() level',
+        `a level above passthroughLevel ('${this.options.passthroughLevel}')`,
+        checked,
       );
     }
     clearTimeout(this.flushLevelTimer);
@@ -341,6 +347,7 @@ export class IncidentEngine {
     for (const record of records) {
       const passed = PassthroughRecord.from(record);
       this.dispatcher.writeRecord(passed, request, scope.kind);
+      this.counters.incidents.passthrough++;
       if (LOG_LEVEL_VALUES[passed.level] >= WARN) scope.addReserved(passed, recordBytes(passed));
       else scope.add(passed, recordBytes(passed));
     }

@@ -15,7 +15,7 @@ export interface IncidentBufferStats {
   budgetBytes: number;
   /** Records evicted to keep all scopes together under the budget. */
   budgetEvictions: number;
-  /** Incidents handed to the targets, by reason (`repeat` and `suppressed` summaries included). */
+  /** Incidents handed to the targets, by reason (`repeat` lines and `suppressed` summaries included; `passthrough`: records written at once). */
   incidents: Record<IncidentReason, number>;
   /** Triggers written as a `repeat` line instead of a full incident (storm control). */
   repeated: number;

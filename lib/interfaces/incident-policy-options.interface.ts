@@ -25,8 +25,9 @@ export interface IncidentOutcomeOptions {
    */
   slow?: (durationMs: number, request: IncidentRequest) => boolean;
   /**
-   * A promise returned to `IncidentBuffer.run()` that rejects writes the
-   * scope's window (`reason: 'rejected'`), then rejects unchanged.
+   * An `IncidentBuffer.run()` whose function throws, or whose promise
+   * rejects, writes the scope's window (`reason: 'rejected'`), then the
+   * error goes on unchanged.
    * @default true
    */
   rejected?: boolean;

@@ -24,23 +24,33 @@ const VALUE_EXPORTS = [
   'IncidentScopeMiddleware',
   'RotatingFileTarget',
   'formatIncident',
+  'formatRecordLine',
 ];
 
 const TYPE_EXPORTS = [
   'CaptureLimits',
   'ConsoleTargetOptions',
+  'ContextFlushLevels',
   'Incident',
+  'IncidentAfterTriggerOptions',
   'IncidentBufferStats',
   'IncidentFormat',
   'IncidentLoggerModuleOptions',
+  'IncidentOutcome',
+  'IncidentOutcomeOptions',
   'IncidentReason',
   'IncidentRecord',
   'IncidentRequest',
   'IncidentScopeOptions',
+  'IncidentStormOptions',
+  'IncidentSuppression',
   'IncidentTarget',
+  'IncidentTriggerPredicate',
+  'IncidentTriggerScope',
   'RedactOptions',
   'RotatingFileTargetOptions',
   'RotatingFileTargetStats',
+  'SetFlushLevelOptions',
 ];
 
 /** Every exported declaration of the built index.d.ts, printed without comments, sorted by name. */
@@ -96,17 +106,17 @@ describe('public API of the built package', () => {
     );
   });
 
-  it('IncidentLogger carries only the LoggerService methods, setLogLevels and isLevelEnabled', () => {
+  it('IncidentLogger carries only the LoggerService methods, setLogLevels, setFlushLevel and isLevelEnabled', () => {
     const proto = (runtime.IncidentLogger as { prototype: object }).prototype;
     expect(Object.getOwnPropertyNames(proto).sort()).toEqual(
-      ['constructor', 'debug', 'error', 'fatal', 'isLevelEnabled', 'log', 'setLogLevels', 'verbose', 'warn'].sort(),
+      ['constructor', 'debug', 'error', 'fatal', 'isLevelEnabled', 'log', 'setFlushLevel', 'setLogLevels', 'verbose', 'warn'].sort(),
     );
   });
 
   it('IncidentBuffer carries only its handle methods', () => {
     const proto = (runtime.IncidentBuffer as { prototype: object }).prototype;
     expect(Object.getOwnPropertyNames(proto).sort()).toEqual(
-      ['clear', 'constructor', 'dumpAll', 'flush', 'request', 'run', 'snapshot', 'stats'].sort(),
+      ['assign', 'clear', 'constructor', 'dumpAll', 'flush', 'markForIncident', 'request', 'run', 'snapshot', 'stats'].sort(),
     );
   });
 

@@ -348,3 +348,42 @@ describe('IncidentBuffer.run() and promises', () => {
     }
   });
 });
+
+describe('policies through the logger (standalone context)', () => {
+  let ctx: TestContext | undefined;
+  afterEach(() => ctx?.close());
+
+  it('setFlushLevel() rejects a bad level or duration, and a level at or below passthroughLevel, naming what is wrong', async () => {
+    ctx = await startContext({ targets: [new MemoryTarget()], passthroughLevel: 'log' });
+    expect(() => ctx!.logger.setFlushLevel('loud' as never)).toThrow(
+      "IncidentLogger: setFlushLevel() level must be one of 'verbose', 'debug', 'log', 'warn', 'error', 'fatal'; got \"loud\" (string)",
+    );
+    expect(() => ctx!.logger.setFlushLevel('error', { forMs: -5 })).toThrow(
+      'IncidentLogger: setFlushLevel() forMs must be a positive integer; got -5 (number)',
+    );
+    expect(() => ctx!.logger.setFlushLevel('log')).toThrow(
+      'IncidentLogger: setFlushLevel() level must be a level above passthroughLevel (\'log\'); got "log" (string)',
+    );
+    expect(() => ctx!.logger.setFlushLevel('error')).not.toThrow();
+  });
+
+  it('a run() whose function throws synchronously writes a rejected incident, and the error goes on unchanged', async () => {
+    const target = new MemoryTarget();
+    ctx = await startContext({ targets: [target] });
+    const error = new TypeError('bad input');
+    const logger = new Logger('Job');
+    expect(() =>
+      ctx!.buffer.run(
+        () => {
+          logger.debug('parsing');
+          throw error;
+        },
+        { id: 'job-1', url: 'import' },
+      ),
+    ).toThrow(error);
+    expect(target.incidents.map((i) => i.reason)).toEqual(['rejected']);
+    expect(target.messages()).toEqual(['parsing', expect.stringMatching(/^RUN import rejected after \d+ ms: TypeError: bad input$/)]);
+    expect(target.incidents[0].request?.id).toBe('job-1');
+    expect(target.incidents[0].outcome?.durationMs).toEqual(expect.any(Number));
+  });
+});
