@@ -376,6 +376,7 @@ export class IncidentEngine {
     const request = this.shownRequest(scope);
     const verdict = this.storm?.admit(reason, fatal, fingerprint, last?.message ?? '', request?.id, now);
     if (verdict?.kind === 'suppressed') {
+      scope.state.heldBack = true;
       this.counters.suppressed++;
       for (const record of window.records) this.counters.dropped.count(record.level);
       return undefined;
@@ -436,7 +437,8 @@ export class IncidentEngine {
           request: () => this.shownRequest(scope),
           outcome: state!.outcome!,
           marked: state?.marked,
-          wroteIncident: state?.lastIncidentId !== undefined,
+          // Held back by storm control counts as written: the same failure is not written (or held back) twice.
+          wroteIncident: state !== undefined && (state.lastIncidentId !== undefined || state.heldBack),
           hasRecords: scope.size > 0,
           exception: state?.hasException ? { value: state.exception } : undefined,
           rejected,

@@ -23,6 +23,8 @@ export class ScopeState {
   hasException = false;
   /** The id of the scope's last incident (the next one names it as `previous`). */
   lastIncidentId: string | undefined = undefined;
+  /** Storm control held back an incident of this scope: its failure was decided (no outcome incident repeats it). */
+  heldBack = false;
   tail: TailState | undefined = undefined;
   outcome: IncidentOutcome | undefined = undefined;
 }
