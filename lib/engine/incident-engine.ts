@@ -164,7 +164,7 @@ export class IncidentEngine {
   setFlushLevel(level: LogLevel, options?: SetFlushLevelOptions): void {
     const checked = checkLevel('setFlushLevel() level', level, 'IncidentLogger');
     const forMs = options?.forMs === undefined ? undefined : integerOption('IncidentLogger', 'setFlushLevel() forMs', options.forMs, 0, 1);
-    if (LOG_LEVEL_VALUES[checked] <= this.passthroughValue) {
+    if (this.options.passthroughLevel !== undefined && LOG_LEVEL_VALUES[checked] <= this.passthroughValue) {
       invalidOption(
         'IncidentLogger',
         'setFlushLevel() level',

@@ -109,7 +109,9 @@ export class OutcomeRule {
         ? this.accepts('outcome.slow', options.slow, outcome.durationMs, ended)
         : options.slowMs !== undefined && outcome.durationMs >= options.slowMs;
     if (slow) {
-      return { reason: 'slow', trigger: this.record('warn', `${describeOutcome(ended.request(), outcome)} (slow)`, ended.exception, now) };
+      // The threshold is named when it is `slowMs`; a predicate of yours decided otherwise.
+      const why = options.slow === undefined ? `slower than ${options.slowMs} ms` : 'slow';
+      return { reason: 'slow', trigger: this.record('warn', `${describeOutcome(ended.request(), outcome)}, ${why}`, ended.exception, now) };
     }
     if (options.sampleRate > 0 && ended.hasRecords && Math.random() < options.sampleRate) return { reason: 'sampled' };
     return undefined;

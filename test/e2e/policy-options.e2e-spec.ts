@@ -34,7 +34,7 @@ const CASES: Array<[string, Record<string, unknown>, RegExp]> = [
   ['afterTrigger.ms not a number', { afterTrigger: { ms: '5s' } }, invalid('afterTrigger.ms', '"5s"', 'string')],
   ['reservedWarnings negative', { reservedWarnings: -1 }, invalid('reservedWarnings', '-1', 'number')],
   ['maxRecordAgeMs zero', { maxRecordAgeMs: 0 }, invalid('maxRecordAgeMs', '0', 'number')],
-  ['storm.windw misspelt', { storm: { windw: 1000 } }, unknown('storm.windw', 'windowMs')],
+  ['storm.windowMS misspelt', { storm: { windowMS: 1000 } }, unknown('storm.windowMS', 'windowMs')],
   ['outcome.sampleRat misspelt', { outcome: { sampleRat: 0.1 } }, unknown('outcome.sampleRat', 'sampleRate')],
   ['afterTrigger.recrods misspelt', { afterTrigger: { recrods: 5 } }, unknown('afterTrigger.recrods', 'records')],
   ['contextFlushLevel misspelt', { contextFlushLevel: {} }, unknown('contextFlushLevel', 'contextFlushLevels')],
