@@ -1,13 +1,13 @@
 import { Inject, MiddlewareConsumer, Module, NestModule, Optional } from '@nestjs/common';
-import { APP_INTERCEPTOR, HttpAdapterHost } from '@nestjs/core';
+import { APP_FILTER, HttpAdapterHost } from '@nestjs/core';
 import { mountScopeMiddleware } from './catch-all-route.util';
 import { IncidentEngine } from './engine/incident-engine';
 import { IncidentBuffer } from './incident-buffer.service';
 import { INCIDENT_TARGETS, RESOLVED_INCIDENT_OPTIONS } from './incident-logger.constants';
 import { IncidentLoggerLifecycle } from './incident-logger.lifecycle';
 import { ConfigurableModuleClass, INCIDENT_LOGGER_MODULE_OPTIONS } from './incident-logger.module-definition';
+import { IncidentExceptionObserver } from './incident-exception.observer';
 import { IncidentLogger } from './incident-logger.service';
-import { IncidentOutcomeInterceptor } from './incident-outcome.interceptor';
 import { IncidentScopeMiddleware } from './incident-scope.middleware';
 import { IncidentTargetsLifecycle } from './incident-targets.lifecycle';
 import type { IncidentLoggerModuleOptions } from './interfaces/incident-logger-options.interface';
@@ -42,8 +42,8 @@ import type { TargetList } from './targets/target-list';
     },
     IncidentLoggerLifecycle,
     IncidentTargetsLifecycle,
-    // Observes the exceptions handlers throw, for the outcome incident (`outcome`).
-    { provide: APP_INTERCEPTOR, useClass: IncidentOutcomeInterceptor },
+    // Notes the exception a route throws, for its outcome incident; handles nothing, costs nothing per request.
+    { provide: APP_FILTER, useClass: IncidentExceptionObserver },
     IncidentLogger,
     IncidentBuffer,
   ],

@@ -43,7 +43,7 @@ const MAX_CONTEXT_FAST_PATH = 256;
  * each log call, between the current scope's buffer and an incident; owns the
  * scopes, the memory budget, the policies, the dispatch to targets and the
  * process hooks. Not exported from the package: `IncidentLogger`,
- * `IncidentBuffer`, the scope middleware and the outcome interceptor are its
+ * `IncidentBuffer` and the scope middleware are its
  * only callers, so nothing outside can forge an incident or reach a buffer it
  * does not own.
  *
@@ -124,11 +124,6 @@ export class IncidentEngine {
 
   get setResponseHeader(): boolean {
     return this.options.setResponseHeader;
-  }
-
-  /** Whether exceptions thrown by handlers are wanted (for the outcome trigger's record). */
-  get wantsExceptions(): boolean {
-    return this.options.outcome !== undefined;
   }
 
   /**
@@ -224,15 +219,6 @@ export class IncidentEngine {
     scope.state.marked = note === undefined ? '' : boundText(String(note), 1024, this.policy.redactor);
     // A request that logged nothing is not watched yet; `run()` scopes end through `endRun`.
     if (scope.kind === 'request' && !scope.ended && !scope.watchEnd()) this.endRequest(scope);
-  }
-
-  /** The outcome interceptor saw the handler throw: kept for the outcome incident's record. */
-  noteException(error: unknown): void {
-    const scope = this.currentScope();
-    if (scope.kind !== 'request' || scope.ended) return;
-    const state = scope.state;
-    state.exception = error;
-    state.hasException = true;
   }
 
   /** A `run()` scope's work settled: its outcome, and the outcome incident if one is due. */

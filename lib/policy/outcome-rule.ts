@@ -25,7 +25,7 @@ export interface EndedScope {
   wroteIncident: boolean;
   /** True when the window holds records. */
   hasRecords: boolean;
-  /** The exception thrown (HTTP: seen by the interceptor; `run()`: the rejection), when there was one. */
+  /** The exception thrown (HTTP: noted by the exception observer; `run()`: the rejection), when there was one. */
   exception?: { value: unknown };
   /** The `run()` promise rejected. */
   rejected: boolean;

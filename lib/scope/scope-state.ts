@@ -17,7 +17,7 @@ export class ScopeState {
   fields: Readonly<Record<string, unknown>> | undefined = undefined;
   /** `markForIncident()` was called: the note (possibly empty). */
   marked: string | undefined = undefined;
-  /** The exception the request's handler threw (seen by the outcome interceptor). */
+  /** The exception the request threw (noted by the exception observer, `IncidentExceptionObserver`). */
   exception: unknown = undefined;
   /** True once an exception was noted (it may be `undefined` itself). */
   hasException = false;
