@@ -1,5 +1,4 @@
 import type { LogLevel } from '@nestjs/common';
-import type { IncidentRecord } from '../interfaces/incident.interface';
 import { ALL_LOG_LEVELS, LOG_LEVEL_VALUES } from '../shared/log-levels';
 
 /** Records that left a buffer unwritten, by level, for the whole process (`stats().droppedByLevel`). */
@@ -8,6 +7,11 @@ export class DropCounters {
 
   count(level: LogLevel, n = 1): void {
     this.byLevel[LOG_LEVEL_VALUES[level]] += n;
+  }
+
+  /** Hot: a full ring evicts on every push. The caller looked the level up once. */
+  countValue(value: number): void {
+    this.byLevel[value]++;
   }
 
   toRecord(): Record<LogLevel, number> {
@@ -27,10 +31,11 @@ export class DropTally {
   private from = Number.POSITIVE_INFINITY;
   private to = Number.NEGATIVE_INFINITY;
 
-  note(record: IncidentRecord): void {
-    this.byLevel[LOG_LEVEL_VALUES[record.level]]++;
-    if (record.timestamp < this.from) this.from = record.timestamp;
-    if (record.timestamp > this.to) this.to = record.timestamp;
+  /** `value` is `LOG_LEVEL_VALUES[record.level]`, looked up once by the caller. */
+  note(value: number, timestamp: number): void {
+    this.byLevel[value]++;
+    if (timestamp < this.from) this.from = timestamp;
+    if (timestamp > this.to) this.to = timestamp;
   }
 
   /** Only the levels that lost records. */

@@ -1,5 +1,6 @@
 import type { IncidentOutcome, IncidentRecord, IncidentRequest } from '../interfaces/incident.interface';
 import { type DropCounters, DropTally } from './drop-tally';
+import { LOG_LEVEL_VALUES } from '../shared/log-levels';
 import { requestIdFrom } from './request-id.util';
 import { type EvictionSink, RingBuffer } from './ring-buffer';
 import type { BudgetedScope, ScopeRegistry } from './scope-registry';
@@ -165,8 +166,9 @@ export class IncidentScope implements BudgetedScope, EvictionSink<IncidentRecord
   /** A record fell off a ring: counted for the incident (by level and time) and for `stats()`. */
   evicted(record: IncidentRecord): void {
     this.droppedSinceTake++;
-    (this.tally ??= new DropTally()).note(record);
-    this.config.counters.count(record.level);
+    const value = LOG_LEVEL_VALUES[record.level];
+    (this.tally ??= new DropTally()).note(value, record.timestamp);
+    this.config.counters.countValue(value);
   }
 
   /** Drops the oldest record (counted as dropped); returns the bytes released. */
