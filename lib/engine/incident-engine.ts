@@ -6,7 +6,7 @@ import { messageRecordBytes, PassthroughRecord, RawJsonRecord, RawTextRecord, re
 import { RecordScrubber } from '../capture/record-scrubber';
 import type { IncidentBufferStats } from '../interfaces/incident-buffer-stats.interface';
 import type { SetFlushLevelOptions } from '../interfaces/incident-policy-options.interface';
-import type { Incident, IncidentReason, IncidentRecord, IncidentRequest } from '../interfaces/incident.interface';
+import type { Incident, IncidentOutcome, IncidentReason, IncidentRecord, IncidentRequest } from '../interfaces/incident.interface';
 import { checkLevel } from '../options/check-level.util';
 import type { ResolvedIncidentLoggerOptions } from '../options/resolved-options.interface';
 import { fingerprintOf } from '../policy/fingerprint.util';
@@ -228,7 +228,10 @@ export class IncidentEngine {
       scope.state.exception = rejection.error;
       scope.state.hasException = true;
     }
-    scope.end({ durationMs: Date.now() - scope.startedAt });
+    const outcome = { durationMs: Date.now() - scope.startedAt };
+    scope.end(outcome);
+    // Most units of work end well and wrote nothing: decided without building anything more.
+    if (rejection === undefined && scope.stateIfAny === undefined && !this.outcomes.mayApply(outcome, scope.size > 0)) return;
     this.afterEnd(scope, rejection !== undefined);
   }
 
@@ -285,7 +288,7 @@ export class IncidentEngine {
   /** Writes what shutdown owes (a marked global scope, a storm summary), then waits for every target's pending writes. */
   flushTargets(): Promise<void> {
     const global = this.globalScope;
-    if (global.stateIfAny?.marked !== undefined) {
+    if (global.stateIfAny?.marked !== undefined && !global.ended) {
       global.end({ durationMs: Date.now() - global.startedAt });
       this.afterEnd(global, false);
     }
@@ -387,9 +390,9 @@ export class IncidentEngine {
   /** Hands a draft to the targets with what the scope adds (outcome, fields, previous); a pending storm summary goes first. */
   private dispatch(scope: IncidentScope | undefined, draft: IncidentDraft, durable: boolean): Incident {
     if (draft.reason !== 'suppressed') this.storm?.writeSummary(Date.now(), false);
+    if (scope?.outcome !== undefined) draft.outcome = scope.outcome;
     const state = scope?.stateIfAny;
     if (state !== undefined) {
-      if (state.outcome !== undefined) draft.outcome = state.outcome;
       if (state.fields !== undefined) draft.fields = state.fields;
       if (state.lastIncidentId !== undefined) draft.previous = state.lastIncidentId;
     }
@@ -407,11 +410,11 @@ export class IncidentEngine {
     if (scope.ended) return;
     const signal = scope.signal;
     const finished = signal?.writableFinished === true;
-    scope.end({
-      durationMs: Date.now() - scope.startedAt,
-      ...(finished && signal?.statusCode !== undefined ? { status: signal.statusCode } : {}),
-      ...(finished ? {} : { aborted: true }),
-    });
+    const durationMs = Date.now() - scope.startedAt;
+    const outcome: IncidentOutcome = finished ? { status: signal!.statusCode, durationMs } : { durationMs, aborted: true };
+    scope.end(outcome);
+    // Most requests end well and wrote nothing: decided without building anything more.
+    if (scope.stateIfAny === undefined && !this.outcomes.mayApply(outcome, scope.size > 0)) return;
     this.afterEnd(scope, false);
   }
 
@@ -421,7 +424,7 @@ export class IncidentEngine {
       const verdict = this.outcomes.decide(
         {
           request: () => this.shownRequest(scope),
-          outcome: state!.outcome!,
+          outcome: scope.outcome!,
           marked: state?.marked,
           // Held back by storm control counts as written: the same failure is not written (or held back) twice.
           wroteIncident: state !== undefined && (state.lastIncidentId !== undefined || state.heldBack),

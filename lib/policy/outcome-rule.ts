@@ -79,8 +79,19 @@ export class OutcomeRule {
     );
   }
 
-  get watchesRejections(): boolean {
-    return this.options?.rejected === true;
+  /**
+   * Whether `decide` could write anything for a scope with no state (not
+   * marked, nothing thrown, no incident written): false for almost every
+   * request, which then costs no more than this check.
+   */
+  mayApply(outcome: IncidentOutcome, hasRecords: boolean): boolean {
+    const options = this.options;
+    if (options === undefined) return false;
+    if (options.status !== undefined && outcome.status !== undefined) {
+      if (options.status !== DEFAULT_OUTCOME_STATUS || outcome.status >= 500) return true;
+    }
+    if (options.slow !== undefined || (options.slowMs !== undefined && outcome.durationMs >= options.slowMs)) return true;
+    return options.sampleRate > 0 && hasRecords;
   }
 
   decide(ended: EndedScope, now: number): OutcomeVerdict | undefined {

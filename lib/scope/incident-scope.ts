@@ -1,8 +1,8 @@
 import type { IncidentOutcome, IncidentRecord, IncidentRequest } from '../interfaces/incident.interface';
 import { type DropCounters, DropTally } from './drop-tally';
-import { LOG_LEVEL_VALUES } from '../shared/log-levels';
+import { levelValue } from '../shared/log-levels';
 import { requestIdFrom } from './request-id.util';
-import { type EvictionSink, RingBuffer } from './ring-buffer';
+import { RingBuffer } from './ring-buffer';
 import type { BudgetedScope, ScopeRegistry } from './scope-registry';
 import { ScopeState } from './scope-state';
 
@@ -70,7 +70,7 @@ class ReservedEntry {
  * budget and listen for the end of its request (a route that logs nothing
  * pays neither a registry entry nor a 'close' listener).
  */
-export class IncidentScope implements BudgetedScope, EvictionSink<IncidentRecord> {
+export class IncidentScope implements BudgetedScope {
   private ring: RingBuffer<IncidentRecord> | undefined;
   /** Warnings below the flush level, kept apart so a debug flood cannot evict them. */
   private reserve: RingBuffer<ReservedEntry> | undefined;
@@ -82,9 +82,10 @@ export class IncidentScope implements BudgetedScope, EvictionSink<IncidentRecord
   private settled: IncidentRequest | undefined;
   private watching = false;
   private extra: ScopeState | undefined;
-  private reserveSink: EvictionSink<ReservedEntry> | undefined;
   /** Set when the request's response is closed (or the `run()` work settled), as far as the scope needed to know. */
   ended = false;
+  /** How the scope's unit of work ended, once it has (a field, not state: every request ends). */
+  outcome: IncidentOutcome | undefined = undefined;
   /** Epoch ms the scope opened (its outcome's duration starts here). */
   readonly startedAt = Date.now();
 
@@ -144,7 +145,9 @@ export class IncidentScope implements BudgetedScope, EvictionSink<IncidentRecord
       this.joinBudget();
     }
     const before = ring.totalWeight;
-    ring.push(record, bytes, this);
+    // Evicted here, not inside push(): each dropped record is counted by level and time (kept off push, the hot path).
+    if (ring.wouldEvict(bytes)) this.makeRoom(ring, bytes);
+    ring.push(record, bytes);
     this.pushes++;
     this.registry?.adjust(ring.totalWeight - before, this);
   }
@@ -155,18 +158,28 @@ export class IncidentScope implements BudgetedScope, EvictionSink<IncidentRecord
     let reserve = this.reserve;
     if (reserve === undefined) {
       reserve = this.reserve = new RingBuffer(this.config.reserved, this.config.maxBytes);
-      this.reserveSink = { evicted: (entry) => this.evicted(entry.record) };
       if (this.ring === undefined) this.joinBudget();
     }
     const before = reserve.totalWeight;
-    reserve.push(new ReservedEntry(record, this.pushes), bytes, this.reserveSink);
+    while (reserve.wouldEvict(bytes)) {
+      this.evicted(reserve.oldest()!.record);
+      reserve.dropOldest();
+    }
+    reserve.push(new ReservedEntry(record, this.pushes), bytes);
     this.registry?.adjust(reserve.totalWeight - before, this);
+  }
+
+  private makeRoom(ring: RingBuffer<IncidentRecord>, bytes: number): void {
+    while (ring.wouldEvict(bytes)) {
+      this.evicted(ring.oldest()!);
+      ring.dropOldest();
+    }
   }
 
   /** A record fell off a ring: counted for the incident (by level and time) and for `stats()`. */
   evicted(record: IncidentRecord): void {
     this.droppedSinceTake++;
-    const value = LOG_LEVEL_VALUES[record.level];
+    const value = levelValue(record.level);
     (this.tally ??= new DropTally()).note(value, record.timestamp);
     this.config.counters.countValue(value);
   }
@@ -244,7 +257,7 @@ export class IncidentScope implements BudgetedScope, EvictionSink<IncidentRecord
   end(outcome?: IncidentOutcome): void {
     if (this.ended) return;
     this.ended = true;
-    if (outcome !== undefined) this.state.outcome = outcome;
+    this.outcome = outcome;
     const registry = this.registry;
     this.registry = undefined;
     // Registered only once it buffered a record (a ring exists).

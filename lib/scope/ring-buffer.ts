@@ -1,8 +1,3 @@
-/** Told of each item a ring evicts to make room (a scope counts them by level and time). */
-export interface EvictionSink<T> {
-  evicted(item: T): void;
-}
-
 /**
  * Fixed-capacity ring that keeps the newest items, each with a weight (bytes),
  * and evicts the oldest when the count or the total weight is exceeded.
@@ -33,16 +28,14 @@ export class RingBuffer<T> {
     return this.weight;
   }
 
-  /** Appends an item; returns how many old items were evicted to make room (each also handed to `sink`). */
-  push(item: T, weight: number, sink?: EvictionSink<T>): number {
+  /** Appends an item; returns how many old items were evicted to make room. */
+  push(item: T, weight: number): number {
     let evicted = 0;
     if (this.count === this.capacity) {
-      sink?.evicted(this.items[this.head] as T);
       this.dropOldest();
       evicted++;
     }
     while (this.count > 0 && this.weight + weight > this.maxWeight) {
-      sink?.evicted(this.items[this.head] as T);
       this.dropOldest();
       evicted++;
     }
@@ -52,6 +45,11 @@ export class RingBuffer<T> {
     this.weight += weight;
     this.count++;
     return evicted;
+  }
+
+  /** Whether `push(item, weight)` would evict (count or weight). */
+  wouldEvict(weight: number): boolean {
+    return this.count === this.capacity || (this.count > 0 && this.weight + weight > this.maxWeight);
   }
 
   /** The oldest item, or undefined when empty. */

@@ -1,5 +1,3 @@
-import type { IncidentOutcome } from '../interfaces/incident.interface';
-
 /** A tail being collected after a trigger (`afterTrigger`). */
 export interface TailState {
   /** Records still to collect before it is written. */
@@ -26,5 +24,4 @@ export class ScopeState {
   /** Storm control held back an incident of this scope: its failure was decided (no outcome incident repeats it). */
   heldBack = false;
   tail: TailState | undefined = undefined;
-  outcome: IncidentOutcome | undefined = undefined;
 }
