@@ -287,10 +287,14 @@ function renderHot(saved) {
       'buffered calls.' +
       (saved.instructions
         ? ` *Instructions* (\`--instructions\`, ${saved.instructions.valgrind}): the sync rows counted under callgrind, each in ` +
-          `its own \`node --single-threaded\` program, ${fmt(saved.instructions.config.calls, 0)} calls after ` +
+          `its own \`node ${(saved.instructions.nodeArgs ?? ['--single-threaded']).filter((a) => a !== '--expose-gc').join(' ')}\` ` +
+          `program, ${fmt(saved.instructions.config.calls, 0)} calls after ` +
           `${fmt(saved.instructions.config.warm, 0)} of warm-up and a collection, counted from the entry of a builtin nothing ` +
-          'else calls (`--toggle-collect`), so boot and warm-up are left out and collections caused by the calls are in; stable ' +
-          'to a fraction of a percent whatever the load.'
+          'else calls (`--toggle-collect`), so boot and warm-up are left out and collections caused by the calls are in; ' +
+          (saved.instructions.nodeArgs?.includes('--predictable')
+            ? "the same count from one program to the next whatever the load (`--predictable` keeps the clock out of V8's " +
+              'collector and heap-growing decisions).'
+            : 'stable to a fraction of a percent whatever the load.')
         : ''),
     caption:
       'ns per call; "vs this module" = how many times the row costs more than a buffered call through the facade in a request ' +

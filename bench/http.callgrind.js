@@ -11,15 +11,23 @@
 //   scripts/ensure-valgrind.sh && node bench/http.callgrind.js            # set-ups x routes x Node 20/24
 //   node bench/http.callgrind.js --pieces     # the pieces of the request scope, one at a time
 //   node bench/http.callgrind.js --smoke      # a few requests, to check the mode works
-//   options: --modes a,b  --nodes 20,24  --routes trivial,realistic  --merge (keep the latest results' other set-ups)  --jobs N (servers at once, default 2)  --save-as <name> (another results name, e.g. for
-//   BENCH_DIST=<dir> A/B runs)  BENCH_HTTP_NODES=24 (other Node majors)
+//   options: --modes a,b  --nodes 20,24  --routes trivial,realistic  --windows N --requests N (counts per
+//   route and their size, default 3 x 200)  --merge (keep the latest results' other set-ups)  --jobs N
+//   (servers at once, default 2)  --save-as <name> (another results name, e.g. for BENCH_DIST=<dir> A/B
+//   runs)  --node-args "<flags>" (added to the servers' V8 flags below)  BENCH_HTTP_NODES=24 (other Node majors)
+//   --build <label>=<dist dir> (repeatable): another build in the same run; a mode `<mode>@<label>` runs
+//   on it, e.g. --build before=bench/results/builds/ce8dd15 --modes disabled,incident,incident@before
+//   (saved as http-callgrind-builds)
+// Prints instructions per request (mean and median of the windows, and vs disabled) to stdout.
 //
 // Counted: every thread; with the V8 flags below everything runs on the main
 // thread (the total is kept as a check).
 const { callgrindAvailable, callgrindSession } = require('./callgrind');
 const fs = require('node:fs');
 const path = require('node:path');
-const { RESULTS_DIR, ensureBuilt, progress, saveResults } = require('./common');
+const { ROOT, RESULTS_DIR, ensureBuilt, fmt, median, pct, progress, saveResults, table } = require('./common');
+const { parseBuilds } = require('./library');
+const { MODES } = require('./http.modes');
 const { nodeBinaries } = require('./http.nodes');
 const { loadCount, startServer } = require('./http.process');
 const { ROUTES } = require('./http.routes');
@@ -89,15 +97,24 @@ const NODE_ARGS = [
 
 /**
  * One server under callgrind: warm-up of every route uninstrumented, then each route counted.
- * @param {string} mode
+ * @param {string} mode  a mode of bench/http.modes.js, or `<mode>@<label>` to run it on another build
  * @param {Array<keyof typeof ROUTES>} routes
  * @param {import('./http.nodes').NodeBinary} node
  * @param {CallgrindConfig} config
+ * @param {Record<string, string>} builds  label -> dist directory
+ * @param {string[]} [nodeArgs]  the server's flags
  * @returns {Promise<CallgrindRun[]>}
  */
-async function countServer(mode, routes, node, config) {
+async function countServer(mode, routes, node, config, builds, nodeArgs = NODE_ARGS) {
+  const [setup, label] = mode.split('@');
   const session = callgrindSession(`${mode}-${node.label}`);
-  const server = startServer(mode, { node: node.binary, nodeArgs: NODE_ARGS, wrapper: session.wrapper, readyTimeoutMs: 600_000 });
+  const server = startServer(setup, {
+    node: node.binary,
+    nodeArgs,
+    wrapper: session.wrapper,
+    readyTimeoutMs: 600_000,
+    dist: label === undefined ? undefined : builds[label],
+  });
   try {
     const { port } = await server.ready;
     for (const name of routes) await loadCount(port, ROUTES[name], config.warmup, config.connections);
@@ -149,6 +166,52 @@ function previousRuns(name, runs) {
   return /** @type {CallgrindRun[]} */ (JSON.parse(fs.readFileSync(file, 'utf8')).runs).filter((r) => !redone.has(key(r)));
 }
 
+/**
+ * Instructions per request by node, mode and route, and against `disabled` of the same node and route.
+ * @param {CallgrindRun[]} runs
+ * @param {(run: CallgrindRun) => number} figure  the mean of the windows (the saved figure), or their median
+ */
+function renderRuns(runs, figure) {
+  const get = (/** @type {string} */ node, /** @type {string} */ mode, /** @type {string} */ route) => {
+    const run = runs.find((r) => r.node === node && r.mode === mode && r.route === route);
+    return run && figure(run);
+  };
+  const nodes = [...new Set(runs.map((r) => r.node))];
+  const routes = [...new Set(runs.map((r) => r.route))];
+  const modes = [...new Set(runs.map((r) => r.mode))];
+  const columns = nodes.flatMap((node) => routes.map((route) => ({ node, route })));
+  return table(
+    ['set-up', ...columns.map(({ node, route }) => `${node} ${route}: instructions/req (vs disabled)`)],
+    modes.map((mode) => [
+      mode,
+      ...columns.map(({ node, route }) => {
+        const value = get(node, mode, route);
+        const floor = get(node, 'disabled', route);
+        if (value === undefined) return '';
+        return mode === 'disabled' || floor === undefined ? fmt(value, 0) : `${fmt(value, 0)} (${pct(value / floor - 1)})`;
+      }),
+    ]),
+  );
+}
+
+/**
+ * The set-ups to count: the default ones, or those of --modes (any mode of bench/http.modes.js, `@<label>` for another build).
+ * @param {string[] | undefined} only
+ * @param {boolean} pieces
+ * @param {Record<string, string>} builds
+ * @returns {Array<[mode: string, routes: Array<keyof typeof ROUTES>]>}
+ */
+function selectSetups(only, pieces, builds) {
+  const defaults = pieces ? PIECE_SETUPS : SETUPS;
+  if (!only) return defaults;
+  return only.map((mode) => {
+    const [setup, label] = mode.split('@');
+    if (!MODES[setup]) throw new Error(`unknown mode ${setup} (one of ${Object.keys(MODES).join(', ')})`);
+    if (label !== undefined && !builds[label]) throw new Error(`${mode}: no --build ${label}=<dist dir>`);
+    return [mode, defaults.find(([m]) => m === setup)?.[1] ?? ['trivial', 'realistic', 'quiet']];
+  });
+}
+
 /** @param {string[]} argv */
 async function main(argv) {
   const flag = (/** @type {string} */ name) => argv.includes(name);
@@ -165,15 +228,18 @@ async function main(argv) {
   if (!flag('--no-build')) ensureBuilt();
   const smoke = flag('--smoke');
   const pieces = flag('--pieces');
-  const config = CONFIG[smoke ? 'smoke' : 'full'];
-  const only = value('--modes')?.split(',');
-  const setups = (pieces ? PIECE_SETUPS : SETUPS).filter(([mode]) => !only || only.includes(mode));
+  const config = { ...CONFIG[smoke ? 'smoke' : 'full'] };
+  if (value('--windows')) config.windows = Number(value('--windows'));
+  if (value('--requests')) config.requests = Number(value('--requests'));
+  const builds = parseBuilds(argv.filter((_, i) => argv[i - 1] === '--build'));
+  const setups = selectSetups(value('--modes')?.split(','), pieces, builds);
   const onlyNodes = value('--nodes')?.split(',');
   const onlyRoutes = value('--routes')?.split(',');
   const nodes = (smoke ? nodeBinaries({ install: false }).slice(0, 1) : nodeBinaries()).filter(
     (n) => !onlyNodes || onlyNodes.some((major) => n.version.startsWith(`v${major}.`)),
   );
   const jobs = Math.max(1, Number(value('--jobs') ?? 2));
+  const nodeArgs = [...NODE_ARGS, ...(value('--node-args')?.split(' ').filter(Boolean) ?? [])];
   const started = Date.now();
   const queue = nodes.flatMap((node) =>
     setups.map(([mode, routes]) => ({
@@ -185,19 +251,34 @@ async function main(argv) {
   /** @type {CallgrindRun[]} */
   const runs = [];
   const worker = async () => {
-    for (let job = queue.shift(); job; job = queue.shift()) runs.push(...(await countServer(job.mode, job.routes, job.node, config)));
+    for (let job = queue.shift(); job; job = queue.shift())
+      runs.push(...(await countServer(job.mode, job.routes, job.node, config, builds, nodeArgs)));
   };
   await Promise.all(Array.from({ length: jobs }, worker));
-  const name = value('--save-as') ?? (pieces ? 'http-pieces' : 'http-callgrind');
+  const compared = Object.keys(builds).length > 0;
+  const name = value('--save-as') ?? (pieces ? 'http-pieces' : compared ? 'http-callgrind-builds' : 'http-callgrind');
   if (flag('--merge')) runs.unshift(...previousRuns(name, runs));
   const file = saveResults(name, {
     smoke,
     seconds: (Date.now() - started) / 1000,
     config,
+    nodeArgs,
     valgrind: available.version,
     dist: process.env.BENCH_DIST ?? 'dist',
+    ...(compared ? { builds } : {}),
     runs,
   });
+  const queueOrder = setups.map(([mode]) => mode);
+  const order = (/** @type {CallgrindRun} */ r) => queueOrder.indexOf(r.mode);
+  const sorted = [...runs].sort((a, b) => order(a) - order(b));
+  process.stdout.write(
+    `# HTTP instructions per request (callgrind, main thread${smoke ? ', SMOKE' : ''}; mean of ${config.windows} counts of ` +
+      `${config.requests} requests per route after ${config.warmup} of warm-up)${Object.entries(builds)
+        .map(([label, dir]) => `; @${label}: ${path.relative(ROOT, dir)}`)
+        .join('')}\n\n${renderRuns(sorted, (r) => r.mainPerRequest)}\n\n` +
+      'Median of the windows (a window that caught a collection or a compilation weighs less; the mean above keeps ' +
+      `that work, as the performance page does):\n\n${renderRuns(sorted, (r) => median(r.windows))}\n\n(saved ${file})\n`,
+  );
   progress(`http callgrind: saved ${file}`);
 }
 

@@ -2,7 +2,7 @@
 'use strict';
 // The logging set-ups of the HTTP benchmark, each as a Nest user writes it,
 // and the "piece" set-ups that split the cost of the request scope.
-const { loadLibrary } = require('./library');
+const { loadInternals, loadLibrary } = require('./library');
 
 /**
  * What a set-up adds to the app: modules to import, NestFactory.create options,
@@ -42,18 +42,6 @@ function rawMiddleware(fn) {
   return { imports: [], createOptions: { logger: false }, setup: (app) => app.use(fn) };
 }
 
-/** The internals of the built package, for the piece set-ups only (not part of its API). */
-function internals() {
-  loadLibrary();
-  const dist = require('node:path').dirname(require.resolve(require('./library').libraryEntry()));
-  return {
-    /** @type {typeof import('../lib/scope/incident-scope').IncidentScope} */
-    IncidentScope: require(`${dist}/scope/incident-scope`).IncidentScope,
-    /** @type {typeof import('../lib/scope/scope-registry').ScopeRegistry} */
-    ScopeRegistry: require(`${dist}/scope/scope-registry`).ScopeRegistry,
-  };
-}
-
 /**
  * The pieces of the module's per-request work, added one at a time (each set-up
  * is the previous one plus one piece), on a route that logs nothing: the
@@ -86,29 +74,27 @@ const PIECES = {
   },
   'piece-scope': () => {
     const { AsyncLocalStorage } = require('node:async_hooks');
-    const { IncidentScope } = internals();
+    const { newScope } = loadInternals();
     const storage = new AsyncLocalStorage();
-    return rawMiddleware((req, _res, next) =>
-      storage.run(new IncidentScope('request', 30, 256 * 1024, { id: '', method: req.method ?? '', url: req.url ?? '' }), next),
-    );
+    return rawMiddleware((req, _res, next) => storage.run(newScope({ id: '', method: req.method ?? '', url: req.url ?? '' }), next));
   },
   'piece-close': () => {
     const { AsyncLocalStorage } = require('node:async_hooks');
-    const { IncidentScope } = internals();
+    const { newScope } = loadInternals();
     const storage = new AsyncLocalStorage();
     return rawMiddleware((req, res, next) => {
-      const scope = new IncidentScope('request', 30, 256 * 1024, { id: '', method: req.method ?? '', url: req.url ?? '' });
+      const scope = newScope({ id: '', method: req.method ?? '', url: req.url ?? '' });
       res.once('close', () => scope.end());
       storage.run(scope, next);
     });
   },
   'piece-registry': () => {
     const { AsyncLocalStorage } = require('node:async_hooks');
-    const { IncidentScope, ScopeRegistry } = internals();
+    const { newScope, ScopeRegistry } = loadInternals();
     const storage = new AsyncLocalStorage();
     const registry = new ScopeRegistry(64 * 1024 * 1024);
     return rawMiddleware((req, res, next) => {
-      const scope = new IncidentScope('request', 30, 256 * 1024, { id: '', method: req.method ?? '', url: req.url ?? '' });
+      const scope = newScope({ id: '', method: req.method ?? '', url: req.url ?? '' });
       registry.register(scope);
       res.once('close', () => registry.unregister(scope));
       storage.run(scope, next);
@@ -117,13 +103,13 @@ const PIECES = {
   'piece-request-id': () => {
     const { AsyncLocalStorage } = require('node:async_hooks');
     const { randomUUID } = require('node:crypto');
-    const { IncidentScope, ScopeRegistry } = internals();
+    const { newScope, ScopeRegistry } = loadInternals();
     const storage = new AsyncLocalStorage();
     const registry = new ScopeRegistry(64 * 1024 * 1024);
     return rawMiddleware((req, res, next) => {
       const id = randomUUID();
       id.charCodeAt(0); // flattened, as the module does
-      const scope = new IncidentScope('request', 30, 256 * 1024, { id, method: req.method ?? '', url: req.url ?? '' });
+      const scope = newScope({ id, method: req.method ?? '', url: req.url ?? '' });
       registry.register(scope);
       res.once('close', () => registry.unregister(scope));
       storage.run(scope, next);
@@ -132,13 +118,13 @@ const PIECES = {
   'piece-header': () => {
     const { AsyncLocalStorage } = require('node:async_hooks');
     const { randomUUID } = require('node:crypto');
-    const { IncidentScope, ScopeRegistry } = internals();
+    const { newScope, ScopeRegistry } = loadInternals();
     const storage = new AsyncLocalStorage();
     const registry = new ScopeRegistry(64 * 1024 * 1024);
     return rawMiddleware((req, res, next) => {
       const id = randomUUID();
       id.charCodeAt(0);
-      const scope = new IncidentScope('request', 30, 256 * 1024, { id, method: req.method ?? '', url: req.url ?? '' });
+      const scope = newScope({ id, method: req.method ?? '', url: req.url ?? '' });
       registry.register(scope);
       res.setHeader('x-request-id', id);
       res.once('close', () => registry.unregister(scope));
@@ -155,6 +141,11 @@ const MODES = {
   'incident-noredact': () => incident({ redact: false }),
   // Diagnostic: the same without the response header.
   'incident-noheader': () => incident({ setResponseHeader: false }),
+  // Diagnostics of the outcome policies (builds that have them): no subscriber to the end of every request
+  // (outcome.status off, nothing slow or sampled; a rejected run() still writes) ...
+  'incident-outcome-nostatus': () => incident({ outcome: { status: false } }),
+  // ... and outcome off altogether.
+  'incident-outcome-off': () => incident({ outcome: false }),
   // No logging at all: the floor.
   disabled: () => ({ imports: [], createOptions: { logger: false } }),
   // Nest's ConsoleLogger at debug; the server's stdout is /dev/null.

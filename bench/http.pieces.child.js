@@ -9,16 +9,9 @@
 const { AsyncLocalStorage } = require('node:async_hooks');
 const { randomUUID } = require('node:crypto');
 const { IncomingMessage, ServerResponse } = require('node:http');
-const path = require('node:path');
-const { loadLibrary, libraryEntry } = require('./library');
+const { loadInternals } = require('./library');
 
-loadLibrary();
-const dist = path.dirname(require.resolve(libraryEntry()));
-/** @type {typeof import('../lib/scope/incident-scope').IncidentScope} */
-const IncidentScope = require(`${dist}/scope/incident-scope`).IncidentScope;
-/** @type {typeof import('../lib/scope/scope-registry').ScopeRegistry} */
-const ScopeRegistry = require(`${dist}/scope/scope-registry`).ScopeRegistry;
-
+const { newScope, ScopeRegistry } = loadInternals();
 const storage = new AsyncLocalStorage();
 /** @type {import("../lib/scope/scope-registry").ScopeRegistry<any>} */
 const registry = new ScopeRegistry(64 * 1024 * 1024);
@@ -41,10 +34,10 @@ const PIECES = {
     sink = i;
   },
   'scope object (new IncidentScope)': () => (i) => {
-    sink = new IncidentScope('request', 30, 256 * 1024, { idHeader: undefined, method: 'GET', url: `/orders/${i}` }, registry);
+    sink = newScope({ idHeader: undefined, method: 'GET', url: `/orders/${i}` }, registry);
   },
   'registry register + unregister': () => {
-    const scope = new IncidentScope('request', 30, 256 * 1024, { method: 'GET', url: '/' });
+    const scope = newScope({ method: 'GET', url: '/' });
     return () => {
       registry.register(scope);
       registry.unregister(scope);

@@ -18,11 +18,13 @@ const SERVER = path.join(__dirname, 'http.server.js');
 /**
  * A fresh server process in the given mode.
  * @param {string} mode
- * @param {{ node?: string, nodeArgs?: string[], wrapper?: string[], readyTimeoutMs?: number }} [options]
- *   node: the Node binary (default: this one) and its flags; wrapper: a command the server runs under (valgrind ...)
+ * @param {{ node?: string, nodeArgs?: string[], wrapper?: string[], readyTimeoutMs?: number, dist?: string }} [options]
+ *   node: the Node binary (default: this one) and its flags; wrapper: a command the server runs under (valgrind ...);
+ *   dist: another build of the library (BENCH_DIST) for this server
  */
-function startServer(mode, { node = process.execPath, nodeArgs = [], wrapper = [], readyTimeoutMs = 60_000 } = {}) {
+function startServer(mode, { node = process.execPath, nodeArgs = [], wrapper = [], readyTimeoutMs = 60_000, dist } = {}) {
   const env = { ...process.env };
+  if (dist !== undefined) env.BENCH_DIST = dist;
   delete env.NO_COLOR; // ConsoleLogger's default output (coloured)
   const argv = [...wrapper, node, ...nodeArgs, SERVER, mode];
   const child = spawn(argv[0], argv.slice(1), { cwd: ROOT, env, stdio: ['ignore', devNull(), 'pipe', 'ipc'] });
