@@ -1,13 +1,19 @@
 import { Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
 import { ConsoleTarget, IncidentLoggerModule, RotatingFileTarget } from '../../lib';
+import { CarrierClient } from './orders/carrier.client';
 import { ConnectionPool } from './orders/connection-pool';
 import { OrdersController } from './orders/orders.controller';
 import { OrdersService } from './orders/orders.service';
+import { UserGuard } from './orders/user.guard';
 
 @Module({
   imports: [
     IncidentLoggerModule.forRoot({
       bufferSize: 30,
+      // Storm control: per minute, the first 3 incidents of a failure in full, then its trigger line alone,
+      // and past 12 incidents nothing but one summary. A small budget so the demo stays readable (default: 60).
+      storm: { windowMs: 60_000, fullIncidents: 3, maxIncidents: 12 },
       targets: [
         new ConsoleTarget({ stream: process.stdout }),
         // The file to send a teammate: JSON lines, so `grep <incident id>` returns the whole incident.
@@ -21,6 +27,6 @@ import { OrdersService } from './orders/orders.service';
     }),
   ],
   controllers: [OrdersController],
-  providers: [ConnectionPool, OrdersService],
+  providers: [ConnectionPool, CarrierClient, OrdersService, { provide: APP_GUARD, useClass: UserGuard }],
 })
 export class AppModule {}

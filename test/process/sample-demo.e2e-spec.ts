@@ -3,54 +3,156 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { runFixture } from '../utils/run-fixture';
 
+/** The text between two step headings of the demo (`3. A burst` .. `4. Result`). */
+function step(stdout: string, from: string, to: string): string {
+  const start = stdout.indexOf(`\n${from}`);
+  const end = stdout.indexOf(`\n${to}`, start);
+  expect(start).toBeGreaterThan(-1);
+  expect(end).toBeGreaterThan(start);
+  return stdout.slice(start, end);
+}
+
+/** Each incident block of `text`: its header fields and its body (records), up to its end marker. */
+function incidents(text: string): Array<{ id: string; header: string; reason: string; body: string }> {
+  return text
+    .split('=== INCIDENT ')
+    .slice(1)
+    .map((block) => {
+      const header = block.slice(0, block.indexOf('\n'));
+      const body = block.slice(header.length + 1, block.indexOf('=== END INCIDENT'));
+      return { id: header.slice(0, header.indexOf(' ')), header, reason: /\| reason=(\w+) /.exec(header)![1], body };
+    });
+}
+
 describe('sample demo (npm run demo), in a child process', () => {
   let dir: string;
-  beforeEach(() => {
+  let file: string;
+  let child: ReturnType<typeof runFixture>;
+  beforeAll(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'incident-demo-'));
+    file = path.join(dir, 'incidents.log');
+    child = runFixture(path.join(__dirname, '../../sample/src/demo.ts'), [], { INCIDENT_LOG: file });
   });
-  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  it('serves quiet traffic silently, prints one incident per failed request, and writes them to incidents.log', () => {
-    const file = path.join(dir, 'incidents.log');
-    const child = runFixture(path.join(__dirname, '../../sample/src/demo.ts'), [], { INCIDENT_LOG: file });
-    // stderr holds the startup notice and nothing else.
+  it('exits 0 with the startup notice alone on stderr', () => {
     expect(child.stderr).toMatch(
       /^\[nestjs-incident-logger\] active: keeps the last 30 verbose\/debug\/log records of each request, .*\n$/,
     );
     expect(child.stderr.split('\n')).toHaveLength(2);
     expect(child.status).toBe(0);
+  });
+
+  it('serves quiet traffic silently and prints one incident per failed request of the burst', () => {
     // A step's two lines stay together (no blank line mid-sentence).
     expect(child.stdout).toContain('The ones that wait too long fail,\n   and each failure prints');
     const result = child.stdout.match(/Result: (\d+) x 200, (\d+) x 503, (\d+) incident/);
     expect(result).not.toBeNull();
-    const [, ok, failed, incidents] = result!.map(Number);
+    const [, ok, failed, printed] = result!.map(Number);
     expect(ok + failed).toBe(9);
     expect(failed).toBeGreaterThan(0);
-    expect(incidents).toBe(failed);
+    expect(printed).toBe(failed);
     // Nothing printed for the five quiet requests: the first incident comes after the burst starts.
     expect(child.stdout.indexOf('=== INCIDENT')).toBeGreaterThan(child.stdout.indexOf('3. A burst'));
-    const blocks = child.stdout.split('=== INCIDENT ').slice(1);
-    for (const block of blocks) {
-      const url = block.match(/\| GET (\/orders\/\d+) \|/)![1];
-      const id = url.split('/').pop();
-      const body = block.slice(0, block.indexOf('=== END INCIDENT'));
+    const blocks = incidents(step(child.stdout, '3. A burst', '4. Result'));
+    expect(blocks).toHaveLength(failed);
+    for (const { header, reason, body } of blocks) {
+      const id = /\| GET \/orders\/(\d+) \|/.exec(header)![1];
+      expect(reason).toBe('level');
+      // The user the sample's guard assigned to the request (IncidentBuffer.assign) is in the header.
+      expect(header).toContain(`| fields: userId=u-${id}`);
       // Each incident holds its own request's lines only.
       expect(body).toContain(`GET /orders/${id}\n`);
       expect(body).toContain(`loading order ${id}\n`);
       expect(body).toMatch(/ERROR \[OrdersService\] connection pool exhausted/);
       expect(body.match(/loading order \d+/g)).toEqual([`loading order ${id}`]);
     }
-    // The file holds the same incidents, as JSON lines, with the same ids.
+  });
+
+  it('writes the 500 nobody logged as a status incident naming the exception', () => {
+    const blocks = incidents(step(child.stdout, '5. A bug nobody logs', '6. The 2am storm'));
+    expect(blocks.map((b) => b.reason)).toEqual(['status']);
+    const [{ header, body }] = blocks;
+    expect(header).toContain('| GET /orders/7/invoice |');
+    expect(header).toMatch(/\| outcome: status=500 durationMs=\d+ \|/);
+    expect(header).toContain('| fields: userId=u-7');
+    // The request's own lines, then the synthetic trigger with the exception's name, message and stack.
+    expect(body).toContain('DEBUG [OrdersController] GET /orders/7/invoice\n');
+    expect(body).toContain('DEBUG [OrdersService] order 7: lines sum to 41.98, order total is 42.00\n');
+    expect(body).toMatch(
+      /ERROR \[IncidentOutcome\] GET \/orders\/7\/invoice -> 500 in \d+ ms: InternalServerErrorException: invoice of order 7: lines sum to 41\.98/,
+    );
+    expect(body).toMatch(/\n {4}InternalServerErrorException: invoice of order 7.*\n {8}at OrdersService\.invoice /);
+    // No other request wrote a status incident: a logged failure (the 503s, the storm's 502s) is written once.
+    expect(incidents(child.stdout).filter((b) => b.reason === 'status')).toHaveLength(1);
+  });
+
+  it('turns a storm of 200 identical failures into 3 full incidents, repeat lines, and one summary at shutdown', () => {
+    const storm = step(child.stdout, '6. The 2am storm', '7. Result');
+    const blocks = incidents(storm);
+    const full = blocks.filter((b) => b.reason === 'level');
+    const repeats = blocks.filter((b) => b.reason === 'repeat');
+    expect(full).toHaveLength(3);
+    expect(repeats.length).toBeGreaterThan(0);
+    expect(full.length + repeats.length).toBe(blocks.length);
+    expect(blocks.slice(0, 3)).toEqual(full);
+    for (const { header, body } of full) {
+      const id = /\| GET \/orders\/(\d+)\/tracking \|/.exec(header)![1];
+      expect(body).toContain(`DEBUG [OrdersService] tracking order ${id}\n`);
+      expect(body).toContain(`DEBUG [CarrierClient] GET https://carrier.example/v2/parcels/${id}: 503 Service Unavailable\n`);
+      expect(body).toContain(`ERROR [OrdersService] tracking of order ${id} failed: carrier API unavailable`);
+    }
+    // A repeat is its trigger line alone, numbered after the full ones.
+    repeats.forEach(({ header, body }, i) => {
+      const id = /\| GET \/orders\/(\d+)\/tracking \|/.exec(header)![1];
+      expect(header).toContain(`| repeat=${4 + i} |`);
+      expect(header).toContain(`| fields: userId=u-${id}`);
+      expect(body.trimEnd().split('\n')).toEqual([
+        expect.stringContaining(`ERROR [OrdersService] tracking of order ${id} failed: carrier`),
+      ]);
+    });
+    // One fingerprint for the whole storm.
+    expect(new Set(blocks.map((b) => /\| fingerprint=(\w+) /.exec(b.header)?.[1])).size).toBe(1);
+    const result = /7\. Result: 200 x 502: 3 full incidents, (\d+) repeat lines, (\d+) suppressed/.exec(child.stdout);
+    expect(result).not.toBeNull();
+    const [repeated, suppressed] = [Number(result![1]), Number(result![2])];
+    expect(repeated).toBe(repeats.length);
+    // Every request of the storm is in exactly one of the three: one suppressed count per failure.
+    expect(suppressed).toBe(200 - 3 - repeated);
+
+    const summary = incidents(step(child.stdout, '8. At shutdown', '9. The same incidents'));
+    expect(summary.map((b) => b.reason)).toEqual(['suppressed']);
+    expect(summary[0].header).toContain('| scope=global |');
+    expect(summary[0].header).toContain(`| suppressed=${suppressed} `);
+    // The summary counts what stats() counted, all of it the storm's one failure.
+    const line = summary[0].body.trimEnd();
+    expect(line).toMatch(
+      new RegExp(
+        `^\\S+ +WARN \\[IncidentStorm\\] ${suppressed} incident\\(s\\) suppressed over the budget of 12 per 60000 ms: ` +
+          `${suppressed} x "tracking of order \\d+ failed: carrier API unavailable: 503 from carrier\\.example after 5 ms"$`,
+      ),
+    );
+    // Nothing else is printed after the summary but the file step.
+    expect(incidents(child.stdout).at(-1)).toEqual(summary[0]);
+  });
+
+  it('writes the same incidents to incidents.log as JSON lines', () => {
+    const printed = incidents(child.stdout);
     const lines = fs
       .readFileSync(file, 'utf8')
       .trimEnd()
       .split('\n')
       .map((line) => JSON.parse(line));
-    const printedIds = blocks.map((block) => block.slice(0, block.indexOf(' ')));
-    expect([...new Set(lines.map((line) => line.incident))]).toEqual(printedIds);
-    expect(lines.filter((line) => line.type === 'record' && line.trigger).map((line) => line.message)).toEqual(
-      printedIds.map(() => expect.stringContaining('connection pool exhausted')),
+    expect([...new Set(lines.map((line) => line.incident))]).toEqual(printed.map((b) => b.id));
+    expect(lines.filter((line) => line.type === 'incident').map((line) => line.reason)).toEqual(printed.map((b) => b.reason));
+    const triggers = lines.filter((line) => line.type === 'record' && line.trigger);
+    expect(triggers).toHaveLength(printed.length);
+    // The status incident's outcome and fields, as data.
+    const status = lines.find((line) => line.type === 'incident' && line.reason === 'status');
+    expect(status).toMatchObject({ url: '/orders/7/invoice', outcome: { status: 500 }, fields: { userId: 'u-7' } });
+    expect(triggers.filter((line) => line.message.startsWith('connection pool exhausted'))).toHaveLength(
+      printed.filter((b) => b.body.includes('connection pool exhausted')).length,
     );
-    expect(child.stdout).toContain(`grep ${printedIds[0]} ${file}`);
+    expect(child.stdout).toContain(`grep ${printed[0].id} ${file}`);
   });
 });

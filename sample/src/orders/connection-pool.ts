@@ -21,7 +21,7 @@ export class ConnectionPool {
   private readonly free: Connection[] = [1, 2, 3].map((id) => ({ id }));
   private readonly waiting: Array<(connection: Connection) => void> = [];
   readonly size = this.free.length;
-  readonly acquireTimeoutMs = 30;
+  readonly acquireTimeoutMs = 120;
   private readonly busy = new Set<Connection>();
 
   async acquire(purpose: string): Promise<Connection> {

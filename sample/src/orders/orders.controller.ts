@@ -12,4 +12,16 @@ export class OrdersController {
     this.logger.debug(`GET /orders/${id}`);
     return this.orders.findOne(id);
   }
+
+  @Get(':id/invoice')
+  invoice(@Param('id') id: string) {
+    this.logger.debug(`GET /orders/${id}/invoice`);
+    return this.orders.invoice(id);
+  }
+
+  @Get(':id/tracking')
+  tracking(@Param('id') id: string) {
+    this.logger.debug(`GET /orders/${id}/tracking`);
+    return this.orders.tracking(id);
+  }
 }

@@ -1,13 +1,17 @@
-import { Injectable, Logger, ServiceUnavailableException } from '@nestjs/common';
+import { BadGatewayException, Injectable, InternalServerErrorException, Logger, ServiceUnavailableException } from '@nestjs/common';
+import { CarrierClient } from './carrier.client';
 import { ConnectionPool, PoolExhaustedError } from './connection-pool';
 
-const QUERY_MS = 25;
+const QUERY_MS = 100;
 
 @Injectable()
 export class OrdersService {
   private readonly logger = new Logger(OrdersService.name);
 
-  constructor(private readonly pool: ConnectionPool) {}
+  constructor(
+    private readonly pool: ConnectionPool,
+    private readonly carrier: CarrierClient,
+  ) {}
 
   async findOne(id: string): Promise<{ id: string; status: string; items: number }> {
     this.logger.debug(`loading order ${id}`);
@@ -22,6 +26,27 @@ export class OrdersService {
     }
     this.logger.debug(`order ${id} loaded`);
     return { id, status: 'shipped', items: 2 };
+  }
+
+  /** A bug nobody logs: the exception becomes a 500, and Nest does not log HttpExceptions. */
+  invoice(id: string): { id: string; total: string } {
+    this.logger.debug(`rendering the invoice of order ${id}: 2 lines, template "eu-vat"`);
+    const lines = [19.99, 21.99];
+    const total = lines.reduce((sum, price) => sum + price, 0).toFixed(2);
+    this.logger.debug(`order ${id}: lines sum to ${total}, order total is 42.00`);
+    if (total !== '42.00') throw new InternalServerErrorException(`invoice of order ${id}: lines sum to ${total}, order total is 42.00`);
+    return { id, total };
+  }
+
+  async tracking(id: string): Promise<{ id: string; tracking: string }> {
+    this.logger.debug(`tracking order ${id}`);
+    try {
+      return { id, tracking: await this.carrier.track(id) };
+    } catch (error) {
+      // Logged as one line, without the stack: what a storm's repeat lines show.
+      this.logger.error(`tracking of order ${id} failed: ${error instanceof Error ? error.message : String(error)}`);
+      throw new BadGatewayException('carrier unavailable, try again later');
+    }
   }
 
   private async query(sql: string): Promise<void> {
