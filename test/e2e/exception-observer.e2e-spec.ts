@@ -32,12 +32,10 @@ class MaintenanceGuard implements CanActivate {
 @Catch(QuotaError)
 class QuotaFilter implements ExceptionFilter {
   catch(exception: QuotaError, host: ArgumentsHost): void {
-    const res = host
-      .switchToHttp()
-      .getResponse<{
-        status?: (code: number) => { send: (b: unknown) => void };
-        code?: (code: number) => { send: (b: unknown) => void };
-      }>();
+    const res = host.switchToHttp().getResponse<{
+      status?: (code: number) => { send: (b: unknown) => void };
+      code?: (code: number) => { send: (b: unknown) => void };
+    }>();
     const reply = typeof res.code === 'function' ? res.code(507) : res.status!(507);
     reply.send({ quota: exception.message });
   }
