@@ -37,6 +37,18 @@ interface HeldIncident {
   durable: boolean;
 }
 
+/** What a target without `writeRecord` receives for a pass-through record: a one-record incident. */
+function passthroughIncident(record: IncidentRecord, request: IncidentRequest | undefined, scope: Incident['scope']): Incident {
+  return Object.freeze({
+    id: randomUUID(),
+    reason: 'passthrough',
+    scope,
+    records: Object.freeze([record]) as IncidentRecord[],
+    dropped: 0,
+    request,
+  });
+}
+
 function targetName(target: IncidentTarget, index: number): string {
   return `targets[${index}] (${(target as object).constructor?.name ?? 'target'})`;
 }
@@ -77,23 +89,11 @@ export class IncidentDispatcher {
     scopeStorage.run(DELIVERY_SCOPE, () => {
       this.targets.forEach((target, index) => {
         try {
-          let pending: void | Promise<void>;
-          if (typeof target.writeRecord === 'function') {
-            pending = target.writeRecord(record, request);
-          } else {
-            adapted ??= Object.freeze({
-              id: randomUUID(),
-              reason: 'passthrough',
-              scope,
-              records: Object.freeze([record]) as IncidentRecord[],
-              dropped: 0,
-              request,
-            });
-            pending = target.write(adapted);
-          }
-          if (pending && typeof (pending as Promise<void>).then === 'function') {
-            (pending as Promise<void>).then(undefined, (error) => this.fail(target, index, 'writeRecord', error));
-          }
+          const pending =
+            typeof target.writeRecord === 'function'
+              ? target.writeRecord(record, request)
+              : target.write((adapted ??= passthroughIncident(record, request, scope)));
+          this.watch(pending, target, index, 'writeRecord');
         } catch (error) {
           this.fail(target, index, 'writeRecord', error);
         }
@@ -125,13 +125,17 @@ export class IncidentDispatcher {
 
   private writeTo(target: IncidentTarget, index: number, incident: Incident, durable: boolean): void {
     try {
-      const pending = target.write(incident);
-      if (pending && typeof (pending as Promise<void>).then === 'function') {
-        (pending as Promise<void>).then(undefined, (error) => this.fail(target, index, 'write', error));
-      }
+      this.watch(target.write(incident), target, index, 'write');
       if (durable) target.flushSync?.();
     } catch (error) {
       this.fail(target, index, durable ? 'write/flushSync' : 'write', error);
+    }
+  }
+
+  /** A target's returned promise, not awaited: its rejection is reported like a throw. */
+  private watch(pending: void | Promise<void>, target: IncidentTarget, index: number, step: string): void {
+    if (pending && typeof (pending as Promise<void>).then === 'function') {
+      (pending as Promise<void>).then(undefined, (error) => this.fail(target, index, step, error));
     }
   }
 

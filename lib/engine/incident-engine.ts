@@ -364,17 +364,19 @@ export class IncidentEngine {
     const fingerprint = last === undefined ? undefined : fingerprintOf(last);
     const request = this.shownRequest(scope);
     const verdict = this.storm?.admit(reason, fatal, fingerprint, last?.message ?? '', request?.id, now);
+    if (verdict !== undefined && verdict.kind !== 'full') {
+      // Storm control writes at most the trigger line: the window's records are dropped.
+      for (const record of window.records) this.counters.dropped.count(record.level);
+    }
     if (verdict?.kind === 'suppressed') {
       scope.state.heldBack = true;
       this.counters.suppressed++;
-      for (const record of window.records) this.counters.dropped.count(record.level);
       return undefined;
     }
     const draft: IncidentDraft = { reason, scope: scope.kind, records, trigger: last, dropped: window.dropped, request };
     if (verdict?.kind === 'repeat') {
       // The same failure again in this storm window: its trigger line only.
       this.counters.repeated++;
-      for (const record of window.records) this.counters.dropped.count(record.level);
       draft.reason = 'repeat';
       draft.records = [last!];
       draft.dropped = window.dropped + window.records.length;

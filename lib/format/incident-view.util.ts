@@ -1,8 +1,6 @@
 import type { LogLevel } from '@nestjs/common';
 import type { Incident, IncidentRecord } from '../interfaces';
-
-/** Lowest first, as the counts of dropped records read best. */
-const LEVELS: readonly LogLevel[] = ['verbose', 'debug', 'log', 'warn', 'error', 'fatal'];
+import { ALL_LOG_LEVELS } from '../shared/log-levels';
 
 // What the text and JSON formats derive from an incident in the same way, so
 // the two never disagree on which records they print or how they count them.
@@ -23,7 +21,8 @@ export function droppedLevels(incident: Incident): Array<[LogLevel, number]> {
   const byLevel = incident.droppedByLevel;
   if (!byLevel) return [];
   const levels: Array<[LogLevel, number]> = [];
-  for (const level of LEVELS) {
+  // Lowest first, as the counts of dropped records read best.
+  for (const level of ALL_LOG_LEVELS) {
     const count = byLevel[level];
     if (count !== undefined && count > 0) levels.push([level, count]);
   }

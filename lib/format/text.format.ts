@@ -1,5 +1,6 @@
 import type { LogLevel } from '@nestjs/common';
 import type { Incident, IncidentRecord } from '../interfaces';
+import { describeRequest } from '../shared/describe-request.util';
 import { escapeText } from './escape.util';
 import { definedFields, droppedLevels, isPrinted } from './incident-view.util';
 import { isoTime } from './iso-time.util';
@@ -53,9 +54,7 @@ function describeFields(fields: Array<[string, unknown]>): string {
 function describeIncident(incident: Incident, printed: IncidentRecord[]): string {
   const parts = [`INCIDENT ${incident.id}`];
   if (incident.request) {
-    const { method, url, id } = incident.request;
-    // A run() scope has no URL unless one was given: `RUN`, not `RUN ` before the separator.
-    parts.push(url === '' ? method : `${method} ${url}`, `request=${id}`);
+    parts.push(describeRequest(incident.request), `request=${incident.request.id}`);
   } else {
     parts.push(`scope=${incident.scope}`);
   }

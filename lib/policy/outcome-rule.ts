@@ -4,7 +4,8 @@ import { LogRecord } from '../capture/log-record';
 import type { IncidentOutcome, IncidentReason, IncidentRequest } from '../interfaces/incident.interface';
 import type { ResolvedOutcomeOptions } from '../options/resolved-options.interface';
 import { DEFAULT_OUTCOME_STATUS } from '../options/policy-defaults';
-import { describeFailure } from '../shared/hostile-value.util';
+import { describeRequest } from '../shared/describe-request.util';
+import { describeFailure, isErrorLike } from '../shared/hostile-value.util';
 import type { InternalReporter } from '../shared/internal-reporter';
 
 /** The context of the synthetic record that names an outcome. */
@@ -37,17 +38,8 @@ export interface OutcomeVerdict {
   trigger?: LogRecord[];
 }
 
-function isError(value: unknown): boolean {
-  try {
-    return value instanceof Error;
-  } catch {
-    return false; // a proxy whose getPrototypeOf throws
-  }
-}
-
 function unitOf(request: IncidentRequest | undefined): string {
-  if (request === undefined) return 'global scope';
-  return request.url === '' ? request.method : `${request.method} ${request.url}`;
+  return request === undefined ? 'global scope' : describeRequest(request);
 }
 
 /** `GET /orders/7 -> 500 in 812 ms`, `RUN job -> done in 12 ms`, `GET /x -> aborted after 30 s`. */
@@ -151,7 +143,7 @@ export class OutcomeRule {
     if (exception === undefined) return [new LogRecord(level, now, text, OUTCOME_CONTEXT)];
     // Captured like any logged error: bounded, redacted, never throwing on a hostile value.
     const [captured] = captureRecords(level, exception.value, [], this.policy, now);
-    const name = typeof captured.data?.name === 'string' ? captured.data.name : isError(exception.value) ? 'Error' : undefined;
+    const name = typeof captured.data?.name === 'string' ? captured.data.name : isErrorLike(exception.value) ? 'Error' : undefined;
     const what = name !== undefined && !captured.message.startsWith(name) ? `${name}: ${captured.message}` : captured.message;
     return [new LogRecord(level, now, `${text}: ${what}`, OUTCOME_CONTEXT, captured.stack, captured.data)];
   }

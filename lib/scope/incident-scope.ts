@@ -177,7 +177,7 @@ export class IncidentScope implements BudgetedScope {
   }
 
   /** A record fell off a ring: counted for the incident (by level and time) and for `stats()`. */
-  evicted(record: IncidentRecord): void {
+  private evicted(record: IncidentRecord): void {
     this.droppedSinceTake++;
     const value = levelValue(record.level);
     (this.tally ??= new DropTally()).note(value, record.timestamp);
