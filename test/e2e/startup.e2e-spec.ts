@@ -14,28 +14,7 @@ import { MemoryTarget } from '../utils/memory.target';
 import { removeDir, tempDir } from '../utils/rotating-file.helpers';
 import { PLATFORMS, startApp, TestApp } from '../utils/test-app';
 import { until } from '../utils/until';
-
-const PREFIX = '[nestjs-incident-logger]';
-
-/** Everything written to process.stderr while `fn` runs, and until `stop()` is called. */
-function captureStderr(): { lines: () => string[]; stop: () => void } {
-  const chunks: string[] = [];
-  const original = process.stderr.write.bind(process.stderr);
-  process.stderr.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
-    chunks.push(String(chunk));
-    return (original as (...args: unknown[]) => boolean)(chunk, ...rest);
-  }) as typeof process.stderr.write;
-  return {
-    lines: () =>
-      chunks
-        .join('')
-        .split('\n')
-        .filter((line) => line.startsWith(PREFIX)),
-    stop: () => {
-      process.stderr.write = original;
-    },
-  };
-}
+import { captureStderr, PREFIX } from '../utils/capture-stderr';
 
 @Controller()
 class PingController {

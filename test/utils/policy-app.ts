@@ -99,24 +99,4 @@ export function occurrences(haystack: string, needle: string): number {
   return haystack.split(needle).length - 1;
 }
 
-const PREFIX = '[nestjs-incident-logger]';
-
-/** The library's own lines on process.stderr (its reporter writes there directly) until `stop()`. */
-export function captureStderr(): { lines: () => string[]; stop: () => void } {
-  const chunks: string[] = [];
-  const original = process.stderr.write.bind(process.stderr);
-  process.stderr.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
-    chunks.push(String(chunk));
-    return (original as (...args: unknown[]) => boolean)(chunk, ...rest);
-  }) as typeof process.stderr.write;
-  return {
-    lines: () =>
-      chunks
-        .join('')
-        .split('\n')
-        .filter((line) => line.startsWith(PREFIX)),
-    stop: () => {
-      process.stderr.write = original;
-    },
-  };
-}
+export { captureStderr } from './capture-stderr';
