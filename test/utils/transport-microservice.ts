@@ -1,7 +1,7 @@
 // Helpers of the microservice e2e spec (test/e2e/transport-microservice.e2e-spec.ts):
 // a real TCP microservice on 127.0.0.1 (a port the system picks), alone or
 // hybrid (HTTP + connectMicroservice), and a real ClientProxy talking to it.
-import { ConsoleLogger, INestApplication, INestMicroservice, Logger, Type } from '@nestjs/common';
+import { INestApplication, INestMicroservice, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ClientProxy, ClientProxyFactory, MicroserviceOptions, Transport } from '@nestjs/microservices';
 import { ExpressAdapter } from '@nestjs/platform-express';
@@ -10,6 +10,7 @@ import type { AddressInfo, Server } from 'node:net';
 import { firstValueFrom } from 'rxjs';
 import { IncidentLogger } from '../../lib';
 import type { Platform } from './test-app';
+import { restoreNestLogger } from './transport-context';
 
 const HOST = '127.0.0.1';
 const TCP: MicroserviceOptions = { transport: Transport.TCP, options: { host: HOST, port: 0 } };
@@ -47,18 +48,18 @@ async function connect(port: number): Promise<Pick<Microservice, 'client' | 'sen
   };
 }
 
-/** Nest's static logger state is process-global: restore it after each app. */
-function restoreNestLogger(): void {
-  Logger.overrideLogger(new ConsoleLogger());
-}
-
 /**
  * A standalone microservice (NestFactory.createMicroservice) the way a user
- * boots one: bufferLogs, useLogger(app.get(IncidentLogger)), listen().
+ * boots one: bufferLogs, useLogger(app.get(IncidentLogger)), `configure`
+ * (global enhancers), listen().
  */
-export async function startMicroservice(module: Type<unknown>): Promise<Microservice & { app: INestMicroservice }> {
+export async function startMicroservice(
+  module: Type<unknown>,
+  configure: (app: INestMicroservice) => void = () => undefined,
+): Promise<Microservice & { app: INestMicroservice }> {
   const app = await NestFactory.createMicroservice<MicroserviceOptions>(module, { ...TCP, bufferLogs: true });
   app.useLogger(app.get(IncidentLogger));
+  configure(app);
   await app.listen();
   const port = portOf(app.unwrap<Server>());
   const side = await connect(port);
