@@ -38,6 +38,12 @@ const NEVER = Number.POSITIVE_INFINITY;
 const MAX_CACHED_CONTEXTS = 512;
 const MAX_CONTEXT_FAST_PATH = 256;
 
+/** Held back by storm control counts as written: the same failure is not written (or held back) twice. */
+function wroteIncident(scope: IncidentScope): boolean {
+  const state = scope.stateIfAny;
+  return state !== undefined && (state.lastIncidentId !== undefined || state.heldBack);
+}
+
 /**
  * The library's one engine, behind the public Nest classes: it decides, for
  * each log call, between the current scope's buffer and an incident; owns the
@@ -182,6 +188,42 @@ export class IncidentEngine {
     return new IncidentScope('request', this.scopeConfig, request, this.registry, endSignal);
   }
 
+  /**
+   * A scope for a unit of work other than an HTTP request (a message, an
+   * event, a job, `run()`). Opened inside another scope, it is linked to it
+   * by `parentId` and keeps its own window.
+   */
+  openUnit(request: ScopeRequest): IncidentScope {
+    const parent = scopeStorage.getStore();
+    // Not the global scope, nor the one targets write in (both are 'global').
+    if (parent !== undefined && parent.kind === 'request') request.parentId = parent.request!.id;
+    return this.openScope(request);
+  }
+
+  /**
+   * A message, event or GraphQL operation ended (the interceptor or the
+   * pre-request hook). An error Nest logged already wrote its incident; an
+   * HTTP exception with an ignored status is an answer, not a failure.
+   */
+  endHandled(scope: IncidentScope, failure?: { error: unknown }): void {
+    if (failure !== undefined && (wroteIncident(scope) || this.answered(failure.error))) failure = undefined;
+    this.endRun(scope, failure);
+  }
+
+  /**
+   * A GraphQL operation of an HTTP request failed: the request answers 200
+   * all the same, so its end writes a `rejected` incident unless one was
+   * written (Nest logs the errors it does not know).
+   */
+  failRequest(scope: IncidentScope, error: unknown): void {
+    if (scope.ended || this.answered(error)) return;
+    const state = scope.state;
+    state.exception = error;
+    state.hasException = true;
+    state.failed = true;
+    if (!scope.watchEnd()) this.endRequest(scope);
+  }
+
   /** The scope records go to right now. */
   currentScope(): IncidentScope {
     const scope = scopeStorage.getStore();
@@ -262,6 +304,11 @@ export class IncidentEngine {
   /** Text too long to keep whole (a long URL): redacted before it is cut, so a secret across the cut is still recognised. */
   redactAndCut(text: string, max: number): string {
     return boundText(text, max, this.policy.redactor);
+  }
+
+  /** A problem of the library's own (a throwing option callback), on stderr, once per topic. */
+  reportInternal(topic: string, text: string): void {
+    this.dispatcher.reporter.report(topic, text);
   }
 
   /** Whether the startup line (and the not-installed warning) are wanted. */
@@ -416,8 +463,16 @@ export class IncidentEngine {
     const outcome: IncidentOutcome = finished ? { status: signal!.statusCode, durationMs } : { durationMs, aborted: true };
     scope.end(outcome);
     // Most requests end well and wrote nothing: decided without building anything more.
-    if (scope.stateIfAny === undefined && !this.outcomes.mayApply(outcome, scope.size > 0)) return;
-    this.afterEnd(scope, false);
+    const state = scope.stateIfAny;
+    if (state === undefined && !this.outcomes.mayApply(outcome, scope.size > 0)) return;
+    this.afterEnd(scope, state?.failed === true && !wroteIncident(scope));
+  }
+
+  /** An HTTP exception whose status `ignoreExceptionStatus` ignores ended the unit of work: counted, not a failure. */
+  private answered(error: unknown): boolean {
+    if (!this.triggers.ignoresFailure(error)) return false;
+    this.counters.ignoredByStatus++;
+    return true;
   }
 
   private afterEnd(scope: IncidentScope, rejected: boolean): void {
@@ -428,8 +483,7 @@ export class IncidentEngine {
           request: () => this.shownRequest(scope),
           outcome: scope.outcome!,
           marked: state?.marked,
-          // Held back by storm control counts as written: the same failure is not written (or held back) twice.
-          wroteIncident: state !== undefined && (state.lastIncidentId !== undefined || state.heldBack),
+          wroteIncident: wroteIncident(scope),
           hasRecords: scope.size > 0,
           exception: state?.hasException ? { value: state.exception } : undefined,
           rejected,

@@ -55,6 +55,7 @@ function describeIncident(incident: Incident, printed: IncidentRecord[]): string
   const parts = [`INCIDENT ${incident.id}`];
   if (incident.request) {
     parts.push(describeRequest(incident.request), `request=${incident.request.id}`);
+    if (incident.request.parentId !== undefined) parts.push(`parent=${incident.request.parentId}`);
   } else {
     parts.push(`scope=${incident.scope}`);
   }
