@@ -51,6 +51,7 @@ class StepInterceptor implements NestInterceptor {
 @Controller()
 class OrdersHandler {
   private readonly logger = new Logger('OrdersHandler');
+  constructor(private readonly buffer: IncidentBuffer) {}
 
   @MessagePattern('sum')
   async sum(@Payload() data: { id: string; values: number[] }) {
@@ -96,6 +97,20 @@ class OrdersHandler {
   created(@Payload() data: { id: string }) {
     this.logger.debug(`created ${data.id}`);
     this.logger.warn(`created ${data.id} without stock`);
+  }
+
+  @EventPattern('order.broken')
+  broken(@Payload() data: { id: string }) {
+    this.logger.debug(`reading ${data.id}`);
+    throw new Error(`event ${data.id} unreadable`);
+  }
+
+  @MessagePattern('audit')
+  audit(@Payload() data: { id: string }) {
+    this.logger.debug(`auditing ${data.id}`);
+    this.buffer.assign({ tenant: 'acme' });
+    this.buffer.markForIncident(`check ${data.id} by hand`);
+    return 'ok';
   }
 
   @MessagePattern('guarded')
@@ -224,6 +239,28 @@ function perMessageScopes(start: () => Promise<Started>): () => Started {
     expect(messagesOf(incident)).toEqual(['created e1', 'created e1 without stock']);
     expect(incident.request).toMatchObject({ kind: 'rpc', method: 'EVENT', url: 'order.created' });
   });
+  it('an @EventPattern handler throwing an Error: Nest logs it, one level incident with the event window', async () => {
+    await s.emit('order.broken', { id: 'e2' });
+    await until(() => hasRecord(target, 'event e2 unreadable'), 'the broken event incident');
+    await quiet();
+    expect(target.incidents).toHaveLength(1);
+    const [incident] = target.incidents;
+    expect(incident.reason).toBe('level');
+    expect(incident.request).toMatchObject({ kind: 'rpc', method: 'EVENT', url: 'order.broken' });
+    expect(messagesOf(incident)).toEqual(['reading e2', 'event e2 unreadable']);
+  });
+
+  it('markForIncident and assign work in a message scope as in a request', async () => {
+    expect(await s.send('audit', { id: 'm1' })).toBe('ok');
+    await until(() => target.incidents.length > 0, 'the marked incident');
+    const [incident] = target.incidents;
+    expect(incident.reason).toBe('marked');
+    expect(incident.request).toMatchObject({ kind: 'rpc', method: 'RPC', url: 'audit' });
+    expect(incident.fields).toEqual({ tenant: 'acme' });
+    expect(messagesOf(incident)[0]).toBe('auditing m1');
+    expect(incident.trigger?.message).toMatch(/^RPC audit .*marked: check m1 by hand$/);
+  });
+
   return () => s;
 }
 
@@ -245,12 +282,59 @@ describe('TCP microservice, IncidentScopeInterceptor as APP_INTERCEPTOR', () => 
     expect(incident.request).toMatchObject({ kind: 'rpc', url: 'guarded' });
     expect(messagesOf(incident)).toEqual(['guarded g1 warned']);
     // The test itself runs outside any scope: the buffer it sees is the global one.
-    expect(service().app.get(IncidentBuffer).snapshot().map((record) => record.message)).toContain('guard saw g1');
+    expect(
+      service()
+        .app.get(IncidentBuffer)
+        .snapshot()
+        .map((record) => record.message),
+    ).toContain('guard saw g1');
   });
 });
 
 describe('TCP microservice, app.useGlobalInterceptors(app.get(IncidentScopeInterceptor))', () => {
   perMessageScopes(() => startMicroservice(PlainModule, (app) => app.useGlobalInterceptors(app.get(IncidentScopeInterceptor))));
+});
+
+@Controller()
+class ReportHandler {
+  private readonly logger = new Logger('ReportHandler');
+
+  @MessagePattern('report')
+  async report() {
+    this.logger.debug('building the report');
+    // Slow for certain: runs until the clock has moved past outcome.slowMs (a wait, not an assertion on time).
+    const started = Date.now();
+    await until(() => Date.now() - started > SLOW_MS, 'the clock to move');
+    return 'report';
+  }
+}
+
+const SLOW_MS = 20;
+
+@Module({
+  imports: [IncidentLoggerModule.forRoot({ startupNotice: false, targets: [target], outcome: { slowMs: SLOW_MS } })],
+  controllers: [ReportHandler],
+  providers: [{ provide: APP_INTERCEPTOR, useClass: IncidentScopeInterceptor }],
+})
+class SlowModule {}
+
+describe('TCP microservice with outcome.slowMs', () => {
+  let s: Started;
+  beforeAll(async () => {
+    s = await startMicroservice(SlowModule);
+  });
+  afterAll(() => s.close());
+  beforeEach(() => target.incidents.splice(0));
+
+  it('a message slower than slowMs writes a slow incident of its scope', async () => {
+    expect(await s.send('report', {})).toBe('report');
+    await until(() => target.incidents.length > 0, 'the slow incident');
+    const [incident] = target.incidents;
+    expect(incident.reason).toBe('slow');
+    expect(incident.request).toMatchObject({ kind: 'rpc', method: 'RPC', url: 'report' });
+    expect(messagesOf(incident)).toEqual(['building the report', incident.trigger?.message]);
+    expect(incident.trigger?.message).toMatch(new RegExp(`^RPC report .*slower than ${SLOW_MS} ms$`));
+  });
 });
 
 describe.each(PLATFORMS)('hybrid app on %s (HTTP + connectMicroservice), interceptor global', (platform) => {

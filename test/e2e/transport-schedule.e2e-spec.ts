@@ -55,7 +55,10 @@ class Jobs {
   }
 }
 
-@Module({ imports: [IncidentLoggerModule.forRoot({ startupNotice: false, targets: [target] }), ScheduleModule.forRoot()], providers: [Jobs] })
+@Module({
+  imports: [IncidentLoggerModule.forRoot({ startupNotice: false, targets: [target] }), ScheduleModule.forRoot()],
+  providers: [Jobs],
+})
 class AppModule {}
 
 describe('@nestjs/schedule jobs with @IncidentScoped()', () => {
@@ -100,7 +103,10 @@ describe('@nestjs/schedule jobs with @IncidentScoped()', () => {
     ['above', 'cronAbove'],
     ['below', 'cronBelow'],
   ])('@Cron with @IncidentScoped() written %s it: runs in a scope of kind job', async (_order, job) => {
-    await until(() => hasRecord(target, `${job} run 2 warned`), `${job} run 2 (a cron of every second)`, { attempts: 1000, intervalMs: 10 });
+    await until(() => hasRecord(target, `${job} run 2 warned`), `${job} run 2 (a cron of every second)`, {
+      attempts: 1000,
+      intervalMs: 10,
+    });
     const incident = incidentWith(target, `${job} run 2 warned`);
     expect(messagesOf(incident)).toEqual([`${job} run 2`, `${job} run 2 warned`]);
     expect(incident.request).toMatchObject({ kind: 'job', method: 'JOB', url: `Jobs.${job}` });

@@ -68,7 +68,12 @@ describe.each(PLATFORMS)('WebSocket gateway (WsAdapter) on %s', (platform) => {
     client.send('events', { id: 'a' });
     client.send('events', { id: 'b' });
     const replies = [await client.next(), await client.next()];
-    expect(replies).toEqual(expect.arrayContaining([{ event: 'events', data: 'a' }, { event: 'events', data: 'b' }]));
+    expect(replies).toEqual(
+      expect.arrayContaining([
+        { event: 'events', data: 'a' },
+        { event: 'events', data: 'b' },
+      ]),
+    );
     const first = incidentWith(target, 'event a is late');
     const second = incidentWith(target, 'event b is late');
     expect(messagesOf(first)).toEqual(['event a received', 'event a resumed', 'event a is late']);

@@ -44,10 +44,7 @@ describe('@IncidentScoped() in an application context', () => {
     app.useLogger(app.get(IncidentLogger));
     worker = app.get(Worker);
   });
-  afterAll(async () => {
-    await app.close();
-    restoreNestLogger();
-  });
+  afterAll(() => restoreNestLogger());
 
   it('each call runs in a new scope: kind job, method JOB, url Class.method', () => {
     const first = worker.current();
@@ -70,5 +67,11 @@ describe('@IncidentScoped() in an application context', () => {
 
   it('inside IncidentBuffer.run(): a child of the run scope', () => {
     expect(worker.run()).toMatchObject({ kind: 'job', url: 'Worker.current', parentId: 'run-1' });
+  });
+
+  it('once the app is closed, a decorated method runs as a plain method', async () => {
+    await app.close();
+    expect(worker.current()).toBeUndefined();
+    await expect(worker.job({ id: 1 })).resolves.toBeUndefined();
   });
 });
