@@ -83,6 +83,8 @@ export class IncidentEngine {
   private readonly contexts = new Map<string, string>();
   /** The scrubbed form of each live scope's request, built once (`IncidentBuffer.request`). */
   private readonly shownRequests = new WeakMap<IncidentRequest, IncidentRequest>();
+  /** Errors that ended a scope as a `rejected` incident, and its id. */
+  private readonly toldErrors = new WeakMap<object, string>();
   /** One scope per raw request, even if the middleware is mounted twice. */
   readonly requestScopes = new WeakMap<object, IncidentScope>();
 
@@ -361,7 +363,9 @@ export class IncidentEngine {
         request: this.shownRequest(scope),
       }));
       if (decision === 'trigger') {
-        this.flushScope(scope, 'level', records, value === FATAL);
+        const told = this.toldIn(message, params);
+        if (told === undefined) this.flushScope(scope, 'level', records, value === FATAL);
+        else this.writeTold(scope, records, told, value === FATAL);
         return true;
       }
       if (decision === 'ignored') this.counters.ignoredByStatus++;
@@ -375,6 +379,37 @@ export class IncidentEngine {
       else scope.add(record, recordBytes(record));
     }
     return false;
+  }
+
+  /** The incident that already told an error among a trigger's arguments (a `rejected` one), if any. */
+  private toldIn(message: unknown, params: unknown[]): string | undefined {
+    let told = typeof message === 'object' && message !== null ? this.toldErrors.get(message) : undefined;
+    for (let i = 0; told === undefined && i < params.length; i++) {
+      const param = params[i];
+      if (typeof param === 'object' && param !== null) told = this.toldErrors.get(param);
+    }
+    return told;
+  }
+
+  /**
+   * An error whose story was written already (its scope ended `rejected`),
+   * logged again by whoever ran the work: its line alone, linked to that
+   * incident. This scope's window is not written for it; it stays buffered.
+   */
+  private writeTold(scope: IncidentScope, trigger: IncidentRecord[], told: string, durable: boolean): void {
+    const records = this.scrubber.records(trigger);
+    const last = records[records.length - 1];
+    const draft: IncidentDraft = {
+      reason: 'level',
+      scope: scope.kind,
+      records,
+      trigger: last,
+      dropped: 0,
+      request: this.shownRequest(scope),
+      fingerprint: fingerprintOf(last),
+      links: [told],
+    };
+    this.dispatch(scope, draft, durable);
   }
 
   /** Written to the targets now, and kept in the window marked as already written. */
@@ -490,7 +525,14 @@ export class IncidentEngine {
         },
         Date.now(),
       );
-      if (verdict !== undefined) this.flushScope(scope, verdict.reason, verdict.trigger);
+      if (verdict !== undefined) {
+        const incident = this.flushScope(scope, verdict.reason, verdict.trigger);
+        // Whoever ran the work may log the same error: it is told already (`links`).
+        const error = state?.exception;
+        if (incident !== undefined && verdict.reason === 'rejected' && typeof error === 'object' && error !== null) {
+          this.toldErrors.set(error, incident.id);
+        }
+      }
       if (scope.stateIfAny?.tail !== undefined) this.writeTail(scope);
     } catch (error) {
       this.dispatcher.reporter.report('outcome', `the outcome of a scope was lost: ${describeFailure(error)}`);

@@ -51,6 +51,7 @@ function header(incident: Incident, passthrough: number): unknown {
     droppedSpan: droppedSpan && { from: isoTime(droppedSpan.from), to: isoTime(droppedSpan.to) },
     outcome: outcome && { status: outcome.status, durationMs: outcome.durationMs, aborted: outcome.aborted },
     previous: incident.previous,
+    links: incident.links !== undefined && incident.links.length > 0 ? incident.links : undefined,
     fingerprint: incident.fingerprint,
     repeat: incident.repeat,
     suppressed: suppressed && {

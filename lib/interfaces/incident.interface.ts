@@ -133,6 +133,14 @@ export interface Incident {
   fields?: Record<string, unknown>;
   /** The id of the previous incident of the same scope. */
   previous?: string;
+  /**
+   * Incidents this one refers to. An error that already ended a scope as a
+   * `rejected` incident, logged again elsewhere (by the scheduler that ran
+   * the job, by the caller of `run()`), is written as its line alone, with
+   * the id of the incident that told its story: the other scope's window is
+   * not written for it.
+   */
+  links?: string[];
   /** A short hash of the trigger (level, context, error name, normalised message, first own stack frame): the same failure has the same fingerprint. */
   fingerprint?: string;
   /** `reason: 'repeat'`: how many times this fingerprint triggered in the current storm window, this one included. */

@@ -153,7 +153,8 @@ export class OutcomeRule {
     if (exception === undefined) return [new LogRecord(level, now, text, OUTCOME_CONTEXT)];
     // Captured like any logged error: bounded, redacted, never throwing on a hostile value.
     const [captured] = captureRecords(level, exception.value, [], this.policy, now);
-    const name = typeof captured.data?.name === 'string' ? captured.data.name : isErrorLike(exception.value) ? className(exception.value) : undefined;
+    const name =
+      typeof captured.data?.name === 'string' ? captured.data.name : isErrorLike(exception.value) ? className(exception.value) : undefined;
     const what = name !== undefined && !captured.message.startsWith(name) ? `${name}: ${captured.message}` : captured.message;
     return [new LogRecord(level, now, `${text}: ${what}`, OUTCOME_CONTEXT, captured.stack, captured.data)];
   }

@@ -62,8 +62,16 @@ export interface GraphqlCall {
   rawRequest: object | undefined;
 }
 
-/** Reads a resolver call's arguments (`root, args, context, info`) without @nestjs/graphql. */
+/** Reads a resolver call's arguments (`root, args, context, info`) without @nestjs/graphql; never throws. */
 export function graphqlCall(context: ExecutionContext): GraphqlCall {
+  try {
+    return readGraphqlCall(context);
+  } catch {
+    return { operation: 'operation', rawRequest: undefined }; // arguments we cannot read: a scope all the same
+  }
+}
+
+function readGraphqlCall(context: ExecutionContext): GraphqlCall {
   const info = context.getArgByIndex<GraphqlInfo | undefined>(3);
   const operation = info?.operation;
   const type = typeof operation?.operation === 'string' ? operation.operation : 'operation';
