@@ -2,7 +2,7 @@
 // middleware's HTTP scope is the operation's scope, re-labelled by the interceptor
 // (kind 'graphql', operation '<type> <name>'). Express only: Apollo on Fastify
 // needs @as-integrations/fastify, which is not a dev dependency.
-import { InternalServerErrorException, Logger, Module, NotFoundException } from '@nestjs/common';
+import { InternalServerErrorException, Logger, Module, NotFoundException, UseInterceptors } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
 import { Args, Field, ID, Int, Mutation, ObjectType, Query, Resolver } from '@nestjs/graphql';
 import { formatIncident, IncidentLoggerModule, IncidentScopeInterceptor } from '../../lib';
@@ -145,5 +145,52 @@ describe('GraphQL over HTTP (Apollo, Express), interceptor global', () => {
     expect(messagesOf(second)).toEqual(['slow order b started', 'slow order b resumed', 'slow order b is late']);
     expect(first.request).toMatchObject({ id: 'gql-a', kind: 'graphql', operation: 'query Slow' });
     expect(second.request).toMatchObject({ id: 'gql-b', kind: 'graphql', operation: 'query Slow' });
+  });
+});
+
+@Resolver(() => Order)
+@UseInterceptors(IncidentScopeInterceptor)
+class InvoicesResolver {
+  private readonly logger = new Logger('InvoicesResolver');
+
+  @Query(() => Order)
+  invoice(@Args('id', { type: () => ID }) id: string): Order {
+    this.logger.debug(`loading invoice ${id}`);
+    if (id.startsWith('down')) throw new InternalServerErrorException(`ledger down for ${id}`);
+    this.logger.warn(`invoice ${id} is overdue`);
+    return { id, total: 7 };
+  }
+}
+
+@Module({
+  imports: [IncidentLoggerModule.forRoot({ startupNotice: false, targets: [target] }), apolloModule()],
+  providers: [InvoicesResolver],
+})
+class ResolverInterceptorModule {}
+
+describe('GraphQL over HTTP (Apollo, Express), @UseInterceptors on the resolver', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startApp(ResolverInterceptorModule, 'express');
+  });
+  afterAll(() => t.close());
+  beforeEach(() => target.incidents.splice(0));
+
+  it("names the operation: kind graphql, operation 'query GetInvoice'", async () => {
+    await graphql(t, 'query GetInvoice { invoice(id: "i1") { id } }', { requestId: 'inv-1' });
+    expect(target.incidents).toHaveLength(1);
+    const [incident] = target.incidents;
+    expect(messagesOf(incident)).toEqual(['loading invoice i1', 'invoice i1 is overdue']);
+    expect(incident.request).toEqual({ id: 'inv-1', kind: 'graphql', method: 'POST', url: '/graphql', operation: 'query GetInvoice' });
+  });
+
+  it('an InternalServerErrorException: a rejected incident at request end', async () => {
+    await graphql(t, 'query GetInvoice { invoice(id: "down-2") { id } }', { requestId: 'inv-2' });
+    await quiet();
+    expect(target.incidents).toHaveLength(1);
+    expect(target.incidents[0].reason).toBe('rejected');
+    expect(target.incidents[0].trigger?.message).toMatch(
+      rejectedMessage('POST /graphql query GetInvoice', 'InternalServerErrorException: ledger down for down-2'),
+    );
   });
 });

@@ -227,9 +227,17 @@ describe('@IncidentScoped() with @EventPattern / @MessagePattern and @Payload() 
 
   it("@MessagePattern below @IncidentScoped(): a throw is still Nest's error (logged, replied) after the rejected incident", async () => {
     expect(await sendError(s, 'price.below', { a: -1, b: 3 })).toEqual({ status: 'error', message: 'Internal server error' });
-    await until(() => target.incidents.some((incident) => incident.reason === 'rejected'), 'the rejected incident');
-    const rejected = target.incidents.find((incident) => incident.reason === 'rejected');
-    expect(rejected?.request).toMatchObject({ kind: 'job', url: 'AuditHandlers.priceBelow' });
-    expect(rejected?.trigger?.message).toMatch(rejectedMessage('JOB AuditHandlers.priceBelow', 'Error: negative price -1'));
+    await until(() => target.incidents.length >= 2, 'the rejected incident and the line Nest logged');
+    await quiet();
+    const [rejected, logged, ...others] = target.incidents;
+    expect(others).toEqual([]);
+    expect(rejected.reason).toBe('rejected');
+    expect(rejected.request).toMatchObject({ kind: 'job', url: 'AuditHandlers.priceBelow' });
+    expect(rejected.trigger?.message).toMatch(rejectedMessage('JOB AuditHandlers.priceBelow', 'Error: negative price -1'));
+    // Nest's RpcExceptionsHandler logs the same error outside the job's scope: that line alone, linked.
+    expect(logged.scope).toBe('global');
+    expect(logged.trigger?.context).toBe('RpcExceptionsHandler');
+    expect(messagesOf(logged)).toEqual(['negative price -1']);
+    expect(logged.links).toEqual([rejected.id]);
   });
 });

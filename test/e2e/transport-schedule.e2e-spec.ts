@@ -2,7 +2,7 @@
 // and @Cron: the jobs still run (their metadata is kept) and each run has a scope.
 import { Injectable, Logger, Module } from '@nestjs/common';
 import { Cron, Interval, ScheduleModule } from '@nestjs/schedule';
-import { IncidentLoggerModule, IncidentScoped } from '../../lib';
+import { Incident, IncidentLoggerModule, IncidentScoped } from '../../lib';
 import { MemoryTarget } from '../utils/memory.target';
 import { hasRecord, incidentsAt, incidentWith, messagesOf, rejectedMessage } from '../utils/transport-incidents';
 import { startTransportContext, TransportContext } from '../utils/transport-context';
@@ -91,11 +91,14 @@ describe('@nestjs/schedule jobs with @IncidentScoped()', () => {
       expect(rejected.trigger).toMatchObject({ level: 'error', context: 'IncidentOutcome' });
       expect(rejected.trigger?.message).toMatch(rejectedMessage(`JOB ${name}`, `Error: ${job} run 3 failed`));
       expect(rejected.request).toMatchObject({ kind: 'job', url: name });
-      // @nestjs/schedule catches the same error and logs it (outside the run's scope, which has ended).
-      await until(
-        () => target.incidents.some((i) => i.trigger?.context === 'Scheduler' && i.trigger.message === `${job} run 3 failed`),
-        `the Scheduler's line for ${job}`,
-      );
+      // @nestjs/schedule catches the same error and logs it, in the global scope (the run's has ended):
+      // one failure, one story: that line alone, linked to the rejected incident.
+      const logged = (): Incident | undefined =>
+        target.incidents.find((i) => i.trigger?.context === 'Scheduler' && i.trigger.message === `${job} run 3 failed`);
+      await until(() => logged() !== undefined, `the Scheduler's line for ${job}`);
+      expect(logged()?.scope).toBe('global');
+      expect(messagesOf(logged())).toEqual([`${job} run 3 failed`]);
+      expect(logged()?.links).toEqual([rejected.id]);
     });
   });
 
