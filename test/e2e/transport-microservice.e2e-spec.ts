@@ -307,6 +307,12 @@ class ReportHandler {
     await until(() => Date.now() - started > SLOW_MS, 'the clock to move');
     return 'report';
   }
+
+  @MessagePattern('charge')
+  charge(@Payload() data: { id: string }) {
+    this.logger.debug(`charging ${data.id}`);
+    throw new RpcException('card declined');
+  }
 }
 
 const SLOW_MS = 20;
@@ -316,12 +322,12 @@ const SLOW_MS = 20;
   controllers: [ReportHandler],
   providers: [{ provide: APP_INTERCEPTOR, useClass: IncidentScopeInterceptor }],
 })
-class SlowModule {}
+class PolicyModule {}
 
-describe('TCP microservice with outcome.slowMs', () => {
+describe('TCP microservice: outcome.slowMs and storm control in message scopes', () => {
   let s: Started;
   beforeAll(async () => {
-    s = await startMicroservice(SlowModule);
+    s = await startMicroservice(PolicyModule);
   });
   afterAll(() => s.close());
   beforeEach(() => target.incidents.splice(0));
@@ -334,6 +340,17 @@ describe('TCP microservice with outcome.slowMs', () => {
     expect(incident.request).toMatchObject({ kind: 'rpc', method: 'RPC', url: 'report' });
     expect(messagesOf(incident)).toEqual(['building the report', incident.trigger?.message]);
     expect(incident.trigger?.message).toMatch(new RegExp(`^RPC report .*slower than ${SLOW_MS} ms$`));
+  });
+
+  it('the same failure again and again: 3 full rejected incidents, then repeat lines', async () => {
+    for (let i = 1; i <= 5; i++) {
+      expect(await sendError(s, 'charge', { id: `c${i}` })).toEqual({ status: 'error', message: 'card declined' });
+    }
+    await until(() => target.incidents.length === 5, 'five incidents');
+    expect(target.incidents.map((incident) => incident.reason)).toEqual(['rejected', 'rejected', 'rejected', 'repeat', 'repeat']);
+    expect(target.incidents.map((incident) => incident.request?.kind)).toEqual(['rpc', 'rpc', 'rpc', 'rpc', 'rpc']);
+    expect(messagesOf(target.incidents[2])[0]).toBe('charging c3');
+    expect(target.incidents[4].repeat).toBe(5);
   });
 });
 
