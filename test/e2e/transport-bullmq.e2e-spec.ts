@@ -5,11 +5,11 @@
 import { Logger, Module, Type } from '@nestjs/common';
 import { BullModule, getQueueToken, Processor, WorkerHost } from '@nestjs/bullmq';
 import { Job, Queue, QueueEvents } from 'bullmq';
-import { formatIncident, IncidentLoggerModule, IncidentScoped } from '../../lib';
+import { IncidentLoggerModule, IncidentScoped } from '../../lib';
 import { MemoryTarget } from '../utils/memory.target';
 import { ensureRedis, RedisServer, startRedis } from '../utils/redis-server';
 import { startTransportContext, TransportContext } from '../utils/transport-context';
-import { barrier, incidentWith, messagesOf, quiet, rejectedMessage } from '../utils/transport-incidents';
+import { barrier, headerOf, incidentWith, messagesOf, quiet, rejectedMessage } from '../utils/transport-incidents';
 
 // Chosen when the file loads: installing redis-server can take a while, and a skip must be decided before the tests exist.
 const redisMissing = ensureRedis();
@@ -112,6 +112,6 @@ describeWithRedis('BullMQ WorkerHost.process with @IncidentScoped({ id }) agains
     expect(messagesOf(incident).slice(0, -1)).toEqual(['charging o-4']);
     expect(incident.trigger).toMatchObject({ level: 'error', context: 'IncidentOutcome' });
     expect(incident.trigger?.message).toMatch(rejectedMessage('JOB PaymentsProcessor.process', 'Error: card declined for o-4'));
-    expect(formatIncident(incident, 'text')).toContain('request=pay-4');
+    expect(headerOf(incident)).toContain(' | JOB PaymentsProcessor.process | request=pay-4 | reason=rejected');
   });
 });

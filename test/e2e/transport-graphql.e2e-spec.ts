@@ -5,10 +5,10 @@
 import { InternalServerErrorException, Logger, Module, NotFoundException, UseInterceptors } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
 import { Args, Field, ID, Int, Mutation, ObjectType, Query, Resolver } from '@nestjs/graphql';
-import { formatIncident, IncidentLoggerModule, IncidentScopeInterceptor } from '../../lib';
+import { IncidentLoggerModule, IncidentScopeInterceptor } from '../../lib';
 import { MemoryTarget } from '../utils/memory.target';
 import { startApp, TestApp } from '../utils/test-app';
-import { barrier, incidentWith, messagesOf, quiet, rejectedMessage } from '../utils/transport-incidents';
+import { barrier, headerOf, incidentWith, messagesOf, quiet, rejectedMessage } from '../utils/transport-incidents';
 import { apolloModule, graphql } from '../utils/transport-graphql';
 
 const target = new MemoryTarget();
@@ -78,7 +78,7 @@ describe('GraphQL over HTTP (Apollo, Express), interceptor global', () => {
     expect(messagesOf(incident)).toEqual(['loading order warn-1', 'order warn-1 is stale']);
     expect(incident.request).toEqual({ id: 'gql-1', kind: 'graphql', method: 'POST', url: '/graphql', operation: 'query GetOrder' });
     expect(incident.request?.parentId).toBeUndefined();
-    expect(formatIncident(incident, 'text')).toContain('POST /graphql query GetOrder');
+    expect(headerOf(incident)).toContain(' | POST /graphql query GetOrder | request=gql-1 | reason=level');
   });
 
   it("an anonymous operation is named by its first root field; a mutation by 'mutation <name>'", async () => {

@@ -21,7 +21,7 @@ import { EventPattern, MessagePattern, Payload, RpcException } from '@nestjs/mic
 import { IncidentBuffer, IncidentLoggerModule, IncidentScopeInterceptor } from '../../lib';
 import { MemoryTarget } from '../utils/memory.target';
 import { PLATFORMS } from '../utils/test-app';
-import { barrier, hasRecord, incidentsAt, incidentWith, messagesOf, quiet, rejectedMessage } from '../utils/transport-incidents';
+import { barrier, hasRecord, headerOf, incidentsAt, incidentWith, messagesOf, quiet, rejectedMessage } from '../utils/transport-incidents';
 import { HybridApp, sendError, startHybrid, startMicroservice } from '../utils/transport-microservice';
 import { until } from '../utils/until';
 
@@ -190,6 +190,7 @@ function perMessageScopes(start: () => Promise<Started>): () => Started {
     const incident = incidentWith(target, 'cmd sum c warned');
     expect(messagesOf(incident)).toEqual(['cmd sum c', 'cmd sum c warned']);
     expect(incident.request).toMatchObject({ kind: 'rpc', method: 'RPC', url: '{"cmd":"sum"}' });
+    expect(headerOf(incident)).toContain(' | RPC {"cmd":"sum"} | request=');
   });
 
   it('an unknown Error: Nest logs it, one level incident with the message window, no rejected one', async () => {
@@ -238,6 +239,7 @@ function perMessageScopes(start: () => Promise<Started>): () => Started {
     const incident = incidentWith(target, 'created e1 without stock');
     expect(messagesOf(incident)).toEqual(['created e1', 'created e1 without stock']);
     expect(incident.request).toMatchObject({ kind: 'rpc', method: 'EVENT', url: 'order.created' });
+    expect(headerOf(incident)).toContain(' | EVENT order.created | request=');
   });
   it('an @EventPattern handler throwing an Error: Nest logs it, one level incident with the event window', async () => {
     await s.emit('order.broken', { id: 'e2' });

@@ -4,11 +4,11 @@
 import { Controller, Get, Injectable, Logger, Module, Param } from '@nestjs/common';
 import { EventEmitter2, EventEmitterModule, OnEvent } from '@nestjs/event-emitter';
 import { EventPattern, MessagePattern, Payload } from '@nestjs/microservices';
-import { formatIncident, IncidentBuffer, IncidentLoggerModule, IncidentScoped } from '../../lib';
+import { IncidentBuffer, IncidentLoggerModule, IncidentScoped } from '../../lib';
 import { MemoryTarget } from '../utils/memory.target';
 import { get } from '../utils/policy-app';
 import { PLATFORMS, startApp, TestApp } from '../utils/test-app';
-import { hasRecord, incidentsAt, incidentWith, messagesOf, quiet, rejectedMessage } from '../utils/transport-incidents';
+import { hasRecord, headerOf, incidentsAt, incidentWith, messagesOf, quiet, rejectedMessage } from '../utils/transport-incidents';
 import { sendError, startMicroservice } from '../utils/transport-microservice';
 import { until } from '../utils/until';
 
@@ -131,7 +131,7 @@ describe.each(PLATFORMS)('nested scopes inside an HTTP request on %s', (platform
     const incident = incidentWith(target, 'audit 9 incomplete');
     expect(messagesOf(incident)).toEqual(['audit 9', 'audit 9 incomplete']);
     expect(incident.request).toMatchObject({ kind: 'run', method: 'RUN', url: 'audit/9', parentId: `ship9-${platform}` });
-    expect(formatIncident(incident, 'text').split('\n')[0]).toContain(`parent=ship9-${platform}`);
+    expect(headerOf(incident)).toContain(` | RUN audit/9 | request=${incident.request?.id} | parent=ship9-${platform} | reason=level`);
   });
 
   it("a decorated method called outside any request: the global scope is nobody's parent; sync stays sync", async () => {

@@ -4,7 +4,7 @@ import { Injectable, Logger, Module } from '@nestjs/common';
 import { Cron, Interval, ScheduleModule } from '@nestjs/schedule';
 import { Incident, IncidentLoggerModule, IncidentScoped } from '../../lib';
 import { MemoryTarget } from '../utils/memory.target';
-import { hasRecord, incidentsAt, incidentWith, messagesOf, rejectedMessage } from '../utils/transport-incidents';
+import { hasRecord, headerOf, incidentsAt, incidentWith, messagesOf, rejectedMessage } from '../utils/transport-incidents';
 import { startTransportContext, TransportContext } from '../utils/transport-context';
 import { until } from '../utils/until';
 
@@ -81,6 +81,7 @@ describe('@nestjs/schedule jobs with @IncidentScoped()', () => {
       expect(incident.scope).toBe('request');
       expect(incident.request).toMatchObject({ kind: 'job', method: 'JOB', url: name });
       expect(incident.request?.parentId).toBeUndefined();
+      expect(headerOf(incident)).toContain(` | JOB ${name} | request=`);
     });
 
     it('a failing run writes a rejected incident, and the error still reaches the scheduler', async () => {

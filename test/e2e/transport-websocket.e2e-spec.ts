@@ -5,7 +5,7 @@ import { MessageBody, SubscribeMessage, WebSocketGateway, WsException } from '@n
 import { IncidentLoggerModule, IncidentScopeInterceptor } from '../../lib';
 import { MemoryTarget } from '../utils/memory.target';
 import { PLATFORMS } from '../utils/test-app';
-import { barrier, hasRecord, incidentWith, messagesOf, quiet, rejectedMessage } from '../utils/transport-incidents';
+import { barrier, hasRecord, headerOf, incidentWith, messagesOf, quiet, rejectedMessage } from '../utils/transport-incidents';
 import { openWsClient, startWsApp, WsApp, WsClient } from '../utils/transport-websocket';
 import { until } from '../utils/until';
 
@@ -84,6 +84,7 @@ describe.each(PLATFORMS)('WebSocket gateway (WsAdapter) on %s', (platform) => {
       expect(incident.request?.parentId).toBeUndefined();
     }
     expect(first.request?.id).not.toBe(second.request?.id);
+    expect(headerOf(first)).toContain(` | WS events | request=${first.request?.id} | reason=level`);
   });
 
   it("an error in a handler: Nest logs it, one level incident holding that event's lines only", async () => {

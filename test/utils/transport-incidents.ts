@@ -1,7 +1,7 @@
 // Shared helpers of the transport e2e specs (test/e2e/transport-*.e2e-spec.ts):
 // picking incidents out of a MemoryTarget, a barrier for concurrent units of
 // work, and the shape of an outcome trigger's message.
-import type { Incident } from '../../lib';
+import { formatIncident, type Incident } from '../../lib';
 import type { MemoryTarget } from './memory.target';
 import { QUIET_MS, sleep } from './policy-app';
 
@@ -58,4 +58,9 @@ function escapeRegExp(text: string): string {
 /** The message of a `rejected` trigger: `<describeRequest> rejected after <ms> ms: <Name>: <message>`. */
 export function rejectedMessage(unit: string, error: string): RegExp {
   return new RegExp(`^${escapeRegExp(unit)} rejected after \\d+ ms: ${escapeRegExp(error)}$`);
+}
+
+/** The first line of the incident in the text format: `=== INCIDENT <id> | <METHOD> <url>[ <operation>] | request=… ===`. */
+export function headerOf(incident: Incident): string {
+  return formatIncident(incident, 'text').split('\n')[0];
 }
