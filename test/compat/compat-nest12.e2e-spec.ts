@@ -54,6 +54,15 @@ describe('Nest 12 compatibility (ESM app, packed package)', () => {
     dir = prepareCompat('nest12');
   }, 240_000);
 
+  it('TypeScript: a Nest 12 ESM app (module nodenext, strict, no skipLibCheck) type-checks against the packed typings', () => {
+    const tsc = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', path.join(dir, 'tsconfig.json')], {
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
+    expect(tsc.stdout + tsc.stderr).toBe('');
+    expect(tsc.status).toBe(0);
+  }, 120_000);
+
   describe.each(['express', 'fastify'])('%s', (platform) => {
     it('a request incident holds its own lines only; an unhandled exception; a warning outside requests writes the boot window', () => {
       const result = resultOf<{ nest: string; statuses: number[]; incidents: Incident[] }>(runScenario(dir, 'http', [platform]));

@@ -2,6 +2,10 @@
 // uncaught exception ends the process. The RotatingFileTarget (asynchronous, batched writes) appends
 // JSON lines to <file>: the crash path must have written that request's incident and the global
 // buffer synchronously before Node exits. Prints nothing: the process dies, the file is the result.
+//
+// Import order on purpose: @nestjs/common, then the library, then @nestjs/core (through app.mjs), so
+// the library's require('@nestjs/core') meets it linked but not evaluated, as in an app whose main
+// file imports its module before NestFactory. Node 22.15-22.16 and 24.0 fail there (docs/compatibility.md).
 import { Controller, Get, Logger, Param } from '@nestjs/common';
 import { RotatingFileTarget } from 'nestjs-incident-logger';
 import { bootstrap, fail, get, route } from './app.mjs';

@@ -4,6 +4,7 @@
 // - GET /orders/1/invoice throws an Error nobody catches: Nest 12's ExceptionsHandler logs it;
 // - after the requests, a warning outside any request writes the global window (Nest's boot lines).
 // Prints { nest, statuses, incidents } (incidents as the in-memory target received them).
+// Imports in the usual order: @nestjs/common and @nestjs/core (app.mjs) before the library.
 import { Controller, Get, Injectable, Logger, Param } from '@nestjs/common';
 import { bootstrap, deferred, fail, get, inject, report, route } from './app.mjs';
 

@@ -2,10 +2,11 @@
 // Nest: checks what an ESM app can reach both ways, `import` and `require()` (createRequire), then
 // boots an app and logs through it. Prints { checks, incidents }.
 //
-// The library is imported FIRST, before any @nestjs module is loaded: its CommonJS code then
-// require()s @nestjs/common while the ESM loader holds it linked but not yet evaluated. Node 20.19.0-
-// 20.19.4 and 22.12.0-22.14.0 throw ERR_REQUIRE_CYCLE_MODULE there (docs/compatibility.md), which is
-// what `engines` in package.json excludes. Keep this import first.
+// The library is imported FIRST, before any @nestjs module is evaluated: its CommonJS code then
+// require()s @nestjs/common while the ESM loader holds it linked but not yet evaluated. Node
+// 20.19.0-20.19.4 and 22.12.0-22.14.0 throw ERR_REQUIRE_CYCLE_MODULE there, 22.15-22.16 and 24.0 a
+// ReferenceError from inside Nest (docs/compatibility.md): what `engines` in package.json excludes.
+// Keep this import first.
 import { IncidentLogger, IncidentLoggerModule } from 'nestjs-incident-logger';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
