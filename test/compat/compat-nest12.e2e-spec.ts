@@ -40,6 +40,75 @@ function resultOf<T>(child: SpawnSyncReturns<string>): T {
   return JSON.parse(child.stdout) as T;
 }
 
+/**
+ * Whether a version satisfies a range of the two forms package.json uses here, joined by `||`:
+ * `^x.y.z` (x >= 1: same major, at least x.y.z) and `>=x.y.z`. Any other form throws.
+ */
+function satisfies(version: string, range: string): boolean {
+  const parse = (text: string) => text.replace(/^v/, '').split('.').map(Number);
+  const [major, minor, patch] = parse(version);
+  return range.split('||').some((alternative) => {
+    const match = /^(\^|>=)([1-9]\d*)\.(\d+)\.(\d+)$/.exec(alternative.trim());
+    if (!match) throw new Error(`unsupported range "${alternative.trim()}" in "${range}"`);
+    const [floorMajor, floorMinor, floorPatch] = match.slice(2).map(Number);
+    const atLeast = major - floorMajor || minor - floorMinor || patch - floorPatch;
+    return atLeast >= 0 && (match[1] === '>=' || major === floorMajor);
+  });
+}
+
+const ROOT = path.resolve(__dirname, '../..');
+const lockedVersion = (lockFile: string, name: string) =>
+  (JSON.parse(fs.readFileSync(path.join(ROOT, lockFile), 'utf8')) as { packages: Record<string, { version?: string }> }).packages[
+    `node_modules/${name}`
+  ]?.version;
+
+/**
+ * package.json claims what the suites install and run, and no more: every Nest major of the peer
+ * ranges is one a suite installs (10: test/compat/nest10, 11: the main suite, 12: test/compat/nest12),
+ * at a version inside the range; and `engines` accepts the Node running this file, which is every
+ * Node of the CI matrix. The Node floors of `engines` come from the runs in docs/compatibility.md.
+ */
+describe('package.json: peer ranges and engines say what is tested', () => {
+  const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
+    engines: { node: string };
+    peerDependencies: Record<string, string>;
+  };
+  const suites = { 'test/compat/nest10/package-lock.json': 10, 'package-lock.json': 11, 'test/compat/nest12/package-lock.json': 12 };
+
+  it('the Nest majors of the peer ranges are exactly the tested ones, each at a version the range accepts', () => {
+    expect(Object.keys(pkg.peerDependencies).sort()).toEqual(['@nestjs/common', '@nestjs/core', 'rxjs']);
+    for (const name of ['@nestjs/common', '@nestjs/core']) {
+      const majors = pkg.peerDependencies[name].split('||').map((alternative) => Number.parseInt(alternative.trim().slice(1), 10));
+      expect(majors).toEqual(Object.values(suites));
+      for (const [lock, major] of Object.entries(suites)) {
+        const version = lockedVersion(lock, name);
+        expect([lock, name, version?.split('.')[0]]).toEqual([lock, name, String(major)]);
+        expect([lock, name, version, satisfies(version!, pkg.peerDependencies[name])]).toEqual([lock, name, version, true]);
+      }
+    }
+    for (const lock of Object.keys(suites)) {
+      const version = lockedVersion(lock, 'rxjs');
+      expect([lock, 'rxjs', version, satisfies(version!, pkg.peerDependencies.rxjs)]).toEqual([lock, 'rxjs', version, true]);
+    }
+  });
+
+  it(`engines accepts this Node (${process.version})`, () => {
+    expect(satisfies(process.version, pkg.engines.node)).toBe(true);
+    // The floors, as measured: the first patch of each line where every Nest 12 scenario passes.
+    for (const [version, accepted] of [
+      ['20.19.4', false],
+      ['20.19.5', true],
+      ['22.16.0', false],
+      ['22.17.0', true],
+      ['24.0.2', false],
+      ['24.1.0', true],
+      ['26.0.0', true],
+    ] as const) {
+      expect([version, satisfies(version, pkg.engines.node)]).toEqual([version, accepted]);
+    }
+  });
+});
+
 const summary = (incident: Incident) => incident.records.map((r) => [r.level, r.context, r.message]);
 
 /**
