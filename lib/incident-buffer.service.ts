@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { IncidentEngine } from './engine/incident-engine';
+import { runInScope } from './engine/run-in-scope';
 import type { IncidentBufferStats } from './interfaces/incident-buffer-stats.interface';
 import type { IncidentScopeOptions } from './interfaces/incident-scope-options.interface';
 import type { Incident, IncidentRecord, IncidentRequest } from './interfaces/incident.interface';
-import { scopeStorage } from './scope/scope-storage';
 
 /**
  * The buffer of the current request (the global one outside requests), for
@@ -63,39 +63,19 @@ export class IncidentBuffer {
   /**
    * Runs `fn` in a fresh scope of its own (a job, a queue message, a script):
    * its records are buffered apart and its errors write only its window.
-   * Returns what `fn` returns (a promise stays in the scope until it settles).
+   * Opened inside a request, it is linked to it (`request.parentId`), never
+   * merged. Returns what `fn` returns (a promise stays in the scope until it
+   * settles).
    */
   run<T>(fn: () => T, options: IncidentScopeOptions = {}): T {
-    const scope = this.engine.openScope({
+    const scope = this.engine.openUnit({
+      kind: 'run',
       // Without an id, one is generated when something reads it (an incident, `request`).
       id: options.id === undefined ? undefined : String(options.id),
       method: options.method ?? 'RUN',
       url: options.url ?? '',
     });
-    let result: T;
-    try {
-      result = scopeStorage.run(scope, fn);
-    } catch (error) {
-      this.engine.endRun(scope, { error });
-      throw error;
-    }
-    if (result instanceof Promise) {
-      // The scope lives until the work settles. The rejection goes on
-      // unchanged (same reason, still unhandled if nobody handles it), after
-      // its incident is written.
-      return result.then(
-        (value: unknown) => {
-          this.engine.endRun(scope);
-          return value;
-        },
-        (error: unknown) => {
-          this.engine.endRun(scope, { error });
-          throw error;
-        },
-      ) as T;
-    }
-    this.engine.endRun(scope);
-    return result;
+    return runInScope(scope, fn, (ended, failure) => this.engine.endRun(ended, failure));
   }
 
   /**

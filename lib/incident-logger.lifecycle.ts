@@ -1,4 +1,5 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { activeEngine } from './engine/active-engine';
 import { IncidentEngine } from './engine/incident-engine';
 import { IncidentLogger } from './incident-logger.service';
 
@@ -49,6 +50,8 @@ export class IncidentLoggerLifecycle implements OnApplicationBootstrap, BeforeAp
 
   onApplicationShutdown(): Promise<void> {
     clearTimeout(this.installCheck);
+    // `@IncidentScoped()` methods called after this run as plain methods.
+    activeEngine.clear(this.engine);
     return this.engine.stop();
   }
 }

@@ -1,6 +1,7 @@
 import { Inject, MiddlewareConsumer, Module, NestModule, Optional } from '@nestjs/common';
-import { APP_FILTER, HttpAdapterHost } from '@nestjs/core';
+import { APP_FILTER, ApplicationConfig, HttpAdapterHost } from '@nestjs/core';
 import { mountScopeMiddleware } from './catch-all-route.util';
+import { activeEngine } from './engine/active-engine';
 import { IncidentEngine } from './engine/incident-engine';
 import { IncidentBuffer } from './incident-buffer.service';
 import { INCIDENT_TARGETS, RESOLVED_INCIDENT_OPTIONS } from './incident-logger.constants';
@@ -14,6 +15,8 @@ import type { IncidentLoggerModuleOptions } from './interfaces/incident-logger-o
 import { resolveOptions } from './options/resolve-options';
 import type { ResolvedIncidentLoggerOptions } from './options/resolved-options.interface';
 import { resolveTargets } from './targets/resolve-targets.util';
+import { IncidentScopeInterceptor } from './transports/incident-scope.interceptor';
+import { registerScopeHook } from './transports/pre-request-hook';
 import type { TargetList } from './targets/target-list';
 
 /**
@@ -37,7 +40,8 @@ import type { TargetList } from './targets/target-list';
     },
     {
       provide: IncidentEngine,
-      useFactory: (options: ResolvedIncidentLoggerOptions, targets: TargetList) => new IncidentEngine(options, targets),
+      // Active: `@IncidentScoped()` methods find it there (a decorator has no injector).
+      useFactory: (options: ResolvedIncidentLoggerOptions, targets: TargetList) => activeEngine.set(new IncidentEngine(options, targets)),
       inject: [RESOLVED_INCIDENT_OPTIONS, INCIDENT_TARGETS],
     },
     IncidentLoggerLifecycle,
@@ -46,10 +50,11 @@ import type { TargetList } from './targets/target-list';
     { provide: APP_FILTER, useClass: IncidentExceptionObserver },
     IncidentLogger,
     IncidentBuffer,
+    IncidentScopeInterceptor,
   ],
   // The engine is exported to Nest's DI (not from the package) so an app can mount
   // IncidentScopeMiddleware itself with `mountMiddleware: false`.
-  exports: [IncidentLogger, IncidentBuffer, IncidentEngine],
+  exports: [IncidentLogger, IncidentBuffer, IncidentScopeInterceptor, IncidentEngine],
 })
 export class IncidentLoggerModule extends ConfigurableModuleClass implements NestModule {
   /** @internal */
@@ -58,8 +63,11 @@ export class IncidentLoggerModule extends ConfigurableModuleClass implements Nes
     @Inject(IncidentEngine) private readonly engine: IncidentEngine,
     // Absent outside an HTTP application (a standalone context or a microservice has no adapter).
     @Optional() @Inject(HttpAdapterHost) private readonly adapterHost?: HttpAdapterHost,
+    @Optional() @Inject(ApplicationConfig) applicationConfig?: ApplicationConfig,
   ) {
     super();
+    // Nest 12: each microservice message is scoped before its guards, with nothing to register.
+    if (options.scopeMessages) registerScopeHook(applicationConfig, engine);
   }
 
   configure(consumer: MiddlewareConsumer): void {

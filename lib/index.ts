@@ -8,6 +8,10 @@ export { IncidentLogger } from './incident-logger.service';
 export { IncidentBuffer } from './incident-buffer.service';
 export { IncidentScopeMiddleware } from './incident-scope.middleware';
 
+// Scopes beyond HTTP: messages, events, GraphQL operations, jobs
+export { IncidentScopeInterceptor } from './transports/incident-scope.interceptor';
+export { IncidentScoped } from './transports/incident-scoped.decorator';
+
 // Targets
 export { ConsoleTarget } from './targets/console/console.target';
 export type { ConsoleTargetOptions } from './targets/console/console-target-options.interface';
@@ -33,7 +37,9 @@ export type {
   IncidentReason,
   IncidentRecord,
   IncidentRequest,
+  IncidentScopeKind,
   IncidentScopeOptions,
+  IncidentScopedOptions,
   IncidentStormOptions,
   IncidentSuppression,
   IncidentTarget,

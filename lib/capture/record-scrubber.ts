@@ -75,7 +75,10 @@ export class RecordScrubber {
   /** The request as it may be shown: its URL's query string can carry tokens. */
   request(request: IncidentRequest | undefined): IncidentRequest | undefined {
     if (request === undefined) return undefined;
-    return { id: request.id, method: request.method, url: this.text(request.url) };
+    const shown: IncidentRequest = { id: request.id, kind: request.kind, method: request.method, url: this.text(request.url) };
+    if (request.parentId !== undefined) shown.parentId = request.parentId;
+    if (request.operation !== undefined) shown.operation = this.text(request.operation);
+    return shown;
   }
 
   private context(context: string | undefined): string | undefined {

@@ -38,6 +38,12 @@ const NEVER = Number.POSITIVE_INFINITY;
 const MAX_CACHED_CONTEXTS = 512;
 const MAX_CONTEXT_FAST_PATH = 256;
 
+/** Held back by storm control counts as written: the same failure is not written (or held back) twice. */
+function wroteIncident(scope: IncidentScope): boolean {
+  const state = scope.stateIfAny;
+  return state !== undefined && (state.lastIncidentId !== undefined || state.heldBack);
+}
+
 /**
  * The library's one engine, behind the public Nest classes: it decides, for
  * each log call, between the current scope's buffer and an incident; owns the
@@ -77,6 +83,8 @@ export class IncidentEngine {
   private readonly contexts = new Map<string, string>();
   /** The scrubbed form of each live scope's request, built once (`IncidentBuffer.request`). */
   private readonly shownRequests = new WeakMap<IncidentRequest, IncidentRequest>();
+  /** Errors that ended a scope as a `rejected` incident, and its id. */
+  private readonly toldErrors = new WeakMap<object, string>();
   /** One scope per raw request, even if the middleware is mounted twice. */
   readonly requestScopes = new WeakMap<object, IncidentScope>();
 
@@ -182,6 +190,42 @@ export class IncidentEngine {
     return new IncidentScope('request', this.scopeConfig, request, this.registry, endSignal);
   }
 
+  /**
+   * A scope for a unit of work other than an HTTP request (a message, an
+   * event, a job, `run()`). Opened inside another scope, it is linked to it
+   * by `parentId` and keeps its own window.
+   */
+  openUnit(request: ScopeRequest): IncidentScope {
+    const parent = scopeStorage.getStore();
+    // Not the global scope, nor the one targets write in (both are 'global').
+    if (parent !== undefined && parent.kind === 'request') request.parentId = parent.request!.id;
+    return this.openScope(request);
+  }
+
+  /**
+   * A message, event or GraphQL operation ended (the interceptor or the
+   * pre-request hook). An error Nest logged already wrote its incident; an
+   * HTTP exception with an ignored status is an answer, not a failure.
+   */
+  endHandled(scope: IncidentScope, failure?: { error: unknown }): void {
+    if (failure !== undefined && (wroteIncident(scope) || this.answered(failure.error))) failure = undefined;
+    this.endRun(scope, failure);
+  }
+
+  /**
+   * A GraphQL operation of an HTTP request failed: the request answers 200
+   * all the same, so its end writes a `rejected` incident unless one was
+   * written (Nest logs the errors it does not know).
+   */
+  failRequest(scope: IncidentScope, error: unknown): void {
+    if (scope.ended || this.answered(error)) return;
+    const state = scope.state;
+    state.exception = error;
+    state.hasException = true;
+    state.failed = true;
+    if (!scope.watchEnd()) this.endRequest(scope);
+  }
+
   /** The scope records go to right now. */
   currentScope(): IncidentScope {
     const scope = scopeStorage.getStore();
@@ -264,6 +308,11 @@ export class IncidentEngine {
     return boundText(text, max, this.policy.redactor);
   }
 
+  /** A problem of the library's own (a throwing option callback), on stderr, once per topic. */
+  reportInternal(topic: string, text: string): void {
+    this.dispatcher.reporter.report(topic, text);
+  }
+
   /** Whether the startup line (and the not-installed warning) are wanted. */
   get startupNotice(): boolean {
     return this.options.startupNotice;
@@ -314,7 +363,9 @@ export class IncidentEngine {
         request: this.shownRequest(scope),
       }));
       if (decision === 'trigger') {
-        this.flushScope(scope, 'level', records, value === FATAL);
+        const told = this.toldIn(message, params);
+        if (told === undefined) this.flushScope(scope, 'level', records, value === FATAL);
+        else this.writeTold(scope, records, told, value === FATAL);
         return true;
       }
       if (decision === 'ignored') this.counters.ignoredByStatus++;
@@ -328,6 +379,37 @@ export class IncidentEngine {
       else scope.add(record, recordBytes(record));
     }
     return false;
+  }
+
+  /** The incident that already told an error among a trigger's arguments (a `rejected` one), if any. */
+  private toldIn(message: unknown, params: unknown[]): string | undefined {
+    let told = typeof message === 'object' && message !== null ? this.toldErrors.get(message) : undefined;
+    for (let i = 0; told === undefined && i < params.length; i++) {
+      const param = params[i];
+      if (typeof param === 'object' && param !== null) told = this.toldErrors.get(param);
+    }
+    return told;
+  }
+
+  /**
+   * An error whose story was written already (its scope ended `rejected`),
+   * logged again by whoever ran the work: its line alone, linked to that
+   * incident. This scope's window is not written for it; it stays buffered.
+   */
+  private writeTold(scope: IncidentScope, trigger: IncidentRecord[], told: string, durable: boolean): void {
+    const records = this.scrubber.records(trigger);
+    const last = records[records.length - 1];
+    const draft: IncidentDraft = {
+      reason: 'level',
+      scope: scope.kind,
+      records,
+      trigger: last,
+      dropped: 0,
+      request: this.shownRequest(scope),
+      fingerprint: fingerprintOf(last),
+      links: [told],
+    };
+    this.dispatch(scope, draft, durable);
   }
 
   /** Written to the targets now, and kept in the window marked as already written. */
@@ -416,8 +498,16 @@ export class IncidentEngine {
     const outcome: IncidentOutcome = finished ? { status: signal!.statusCode, durationMs } : { durationMs, aborted: true };
     scope.end(outcome);
     // Most requests end well and wrote nothing: decided without building anything more.
-    if (scope.stateIfAny === undefined && !this.outcomes.mayApply(outcome, scope.size > 0)) return;
-    this.afterEnd(scope, false);
+    const state = scope.stateIfAny;
+    if (state === undefined && !this.outcomes.mayApply(outcome, scope.size > 0)) return;
+    this.afterEnd(scope, state?.failed === true && !wroteIncident(scope));
+  }
+
+  /** An HTTP exception whose status `ignoreExceptionStatus` ignores ended the unit of work: counted, not a failure. */
+  private answered(error: unknown): boolean {
+    if (!this.triggers.ignoresFailure(error)) return false;
+    this.counters.ignoredByStatus++;
+    return true;
   }
 
   private afterEnd(scope: IncidentScope, rejected: boolean): void {
@@ -428,15 +518,21 @@ export class IncidentEngine {
           request: () => this.shownRequest(scope),
           outcome: scope.outcome!,
           marked: state?.marked,
-          // Held back by storm control counts as written: the same failure is not written (or held back) twice.
-          wroteIncident: state !== undefined && (state.lastIncidentId !== undefined || state.heldBack),
+          wroteIncident: wroteIncident(scope),
           hasRecords: scope.size > 0,
           exception: state?.hasException ? { value: state.exception } : undefined,
           rejected,
         },
         Date.now(),
       );
-      if (verdict !== undefined) this.flushScope(scope, verdict.reason, verdict.trigger);
+      if (verdict !== undefined) {
+        const incident = this.flushScope(scope, verdict.reason, verdict.trigger);
+        // Whoever ran the work may log the same error: it is told already (`links`).
+        const error = state?.exception;
+        if (incident !== undefined && verdict.reason === 'rejected' && typeof error === 'object' && error !== null) {
+          this.toldErrors.set(error, incident.id);
+        }
+      }
       if (scope.stateIfAny?.tail !== undefined) this.writeTail(scope);
     } catch (error) {
       this.dispatcher.reporter.report('outcome', `the outcome of a scope was lost: ${describeFailure(error)}`);

@@ -55,6 +55,7 @@ function describeIncident(incident: Incident, printed: IncidentRecord[]): string
   const parts = [`INCIDENT ${incident.id}`];
   if (incident.request) {
     parts.push(describeRequest(incident.request), `request=${incident.request.id}`);
+    if (incident.request.parentId !== undefined) parts.push(`parent=${incident.request.parentId}`);
   } else {
     parts.push(`scope=${incident.scope}`);
   }
@@ -69,6 +70,7 @@ function describeIncident(incident: Incident, printed: IncidentRecord[]): string
     parts.push(`outcome: ${status}durationMs=${outcome.durationMs}${outcome.aborted ? ' aborted' : ''}`);
   }
   if (incident.previous !== undefined) parts.push(`previous=${incident.previous}`);
+  if (incident.links !== undefined && incident.links.length > 0) parts.push(`links=${incident.links.join(',')}`);
   if (incident.fingerprint !== undefined) parts.push(`fingerprint=${incident.fingerprint}`);
   if (incident.repeat !== undefined) parts.push(`repeat=${incident.repeat}`);
   // The synthetic record says what was suppressed; the header only counts.

@@ -125,6 +125,14 @@ export interface IncidentLoggerModuleOptions {
    */
   mountMiddleware?: boolean;
   /**
+   * Nest 12 microservices: open a scope for each message and event with a
+   * pre-request hook, before guards run (Nest 10 and 11 have no hooks: use
+   * `IncidentScopeInterceptor`). A hybrid app's microservice gets it when
+   * connected with `{ inheritAppConfig: true }`.
+   * @default true
+   */
+  scopeMessages?: boolean;
+  /**
    * Header read for the request id (a valid incoming value is reused,
    * otherwise an id is generated). Lower case.
    * @default 'x-request-id'

@@ -25,12 +25,32 @@ export interface IncidentRecord {
   passthrough?: boolean;
 }
 
-/** The HTTP request an incident happened in. @publicApi */
+/**
+ * What kind of unit of work a scope is: an HTTP request, a microservice
+ * message or event, a WebSocket event, a GraphQL operation, an
+ * `@IncidentScoped()` method call, an `IncidentBuffer.run()` call.
+ * @publicApi
+ */
+export type IncidentScopeKind = 'http' | 'rpc' | 'ws' | 'graphql' | 'job' | 'run';
+
+/**
+ * The unit of work an incident happened in: an HTTP request, or what stands
+ * for one in other transports (see `kind`).
+ * @publicApi
+ */
 export interface IncidentRequest {
-  /** From the incoming `x-request-id` header when valid, otherwise generated. */
+  /** From the incoming `x-request-id` header when valid, the id you gave, or generated. */
   id: string;
+  /** Set on every incident the module writes; optional so incidents built by hand (tests of your targets) need not name it. */
+  kind?: IncidentScopeKind;
+  /** The HTTP method; `RPC` (message) or `EVENT` for microservices, `WS`, `JOB`, `RUN`. */
   method: string;
+  /** The URL; the message pattern, WebSocket event or job name for other kinds. */
   url: string;
+  /** The id of the scope this one was opened in (a job started inside a request): its own window, linked, never merged. */
+  parentId?: string;
+  /** GraphQL: the operation, `query GetOrder` (`<type> <name>`, or `<type> <first field>` when unnamed). */
+  operation?: string;
 }
 
 /** Why an incident was written. @publicApi */
@@ -47,7 +67,7 @@ export type IncidentReason =
   | 'status'
   /** The request (or `run()` scope) took longer than `outcome.slowMs`. */
   | 'slow'
-  /** The promise of an `IncidentBuffer.run()` scope rejected. */
+  /** The unit of work failed: an `IncidentBuffer.run()` or `@IncidentScoped()` call threw or rejected, a message, event or GraphQL operation failed with an error Nest did not log. */
   | 'rejected'
   /** `IncidentBuffer.markForIncident()` was called; written when the scope ended. */
   | 'marked'
@@ -113,6 +133,14 @@ export interface Incident {
   fields?: Record<string, unknown>;
   /** The id of the previous incident of the same scope. */
   previous?: string;
+  /**
+   * Incidents this one refers to. An error that already ended a scope as a
+   * `rejected` incident, logged again elsewhere (by the scheduler that ran
+   * the job, by the caller of `run()`), is written as its line alone, with
+   * the id of the incident that told its story: the other scope's window is
+   * not written for it.
+   */
+  links?: string[];
   /** A short hash of the trigger (level, context, error name, normalised message, first own stack frame): the same failure has the same fingerprint. */
   fingerprint?: string;
   /** `reason: 'repeat'`: how many times this fingerprint triggered in the current storm window, this one included. */

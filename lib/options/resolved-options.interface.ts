@@ -17,6 +17,7 @@ export interface ResolvedIncidentLoggerOptions {
   logLevels: LogLevel[];
   targets: NonNullable<IncidentLoggerModuleOptions['targets']> | undefined;
   mountMiddleware: boolean;
+  scopeMessages: boolean;
   requestIdHeader: string;
   setResponseHeader: boolean;
   flushOnCrash: boolean;

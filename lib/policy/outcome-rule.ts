@@ -50,6 +50,16 @@ function describeOutcome(request: IncidentRequest | undefined, outcome: Incident
   return `${unitOf(request)} -> done in ${ms} ms`;
 }
 
+/** An error named `Error` (`RpcException`, `WsException` keep that name): its class says what it is. */
+function className(error: unknown): string {
+  try {
+    const name: unknown = (error as { constructor?: { name?: unknown } }).constructor?.name;
+    return typeof name === 'string' && name !== '' ? name : 'Error';
+  } catch {
+    return 'Error'; // a hostile value
+  }
+}
+
 /**
  * Incidents for how a unit of work ended when nothing logged at the flush
  * level: a status nobody logged, a slow request, a rejected `run()`, a
@@ -143,7 +153,8 @@ export class OutcomeRule {
     if (exception === undefined) return [new LogRecord(level, now, text, OUTCOME_CONTEXT)];
     // Captured like any logged error: bounded, redacted, never throwing on a hostile value.
     const [captured] = captureRecords(level, exception.value, [], this.policy, now);
-    const name = typeof captured.data?.name === 'string' ? captured.data.name : isErrorLike(exception.value) ? 'Error' : undefined;
+    const name =
+      typeof captured.data?.name === 'string' ? captured.data.name : isErrorLike(exception.value) ? className(exception.value) : undefined;
     const what = name !== undefined && !captured.message.startsWith(name) ? `${name}: ${captured.message}` : captured.message;
     return [new LogRecord(level, now, `${text}: ${what}`, OUTCOME_CONTEXT, captured.stack, captured.data)];
   }

@@ -94,6 +94,11 @@ export class TriggerRule {
     }
   }
 
+  /** Whether a unit of work that failed with this error failed by design: an HTTP exception with a status `ignoreExceptionStatus` ignores (a 404 from a message handler). */
+  ignoresFailure(error: unknown): boolean {
+    return this.ignoredStatus(error, []);
+  }
+
   private ignoredStatus(message: unknown, params: readonly unknown[]): boolean {
     const ignore = this.options.ignoreExceptionStatus;
     if (ignore === undefined) return false;

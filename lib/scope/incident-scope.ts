@@ -1,4 +1,4 @@
-import type { IncidentOutcome, IncidentRecord, IncidentRequest } from '../interfaces/incident.interface';
+import type { IncidentOutcome, IncidentRecord, IncidentRequest, IncidentScopeKind } from '../interfaces/incident.interface';
 import { type DropCounters, DropTally } from './drop-tally';
 import { levelValue } from '../shared/log-levels';
 import { requestIdFrom } from './request-id.util';
@@ -22,9 +22,13 @@ export interface ScopeWindow {
  * else a generated one. Most requests never need it, so most never pay for it.
  */
 export interface ScopeRequest {
+  /** @default 'http' (left out by the middleware: one field less per request) */
+  kind?: IncidentScopeKind;
   method: string;
   url: string;
   id?: string;
+  /** The request id of the scope this one was opened in. */
+  parentId?: string;
   /** The raw request-id header (string, string[] or undefined). */
   idHeader?: unknown;
 }
@@ -103,11 +107,24 @@ export class IncidentScope implements BudgetedScope {
   /** The request, with its id settled on first read; undefined for the global scope. */
   get request(): IncidentRequest | undefined {
     if (this.settled === undefined && this.source !== undefined) {
-      const { id, idHeader, method, url } = this.source;
-      this.settled = { id: id ?? requestIdFrom(idHeader), method, url };
+      const { id, idHeader, kind, method, url, parentId } = this.source;
+      const settled: IncidentRequest = { id: id ?? requestIdFrom(idHeader), kind: kind ?? 'http', method, url };
+      if (parentId !== undefined) settled.parentId = parentId;
+      this.settled = settled;
       this.source = undefined;
     }
     return this.settled;
+  }
+
+  /**
+   * Says what the unit of work turned out to be (a GraphQL operation is an
+   * HTTP request until its resolver runs). A new object: the redacted form
+   * the engine caches per request object is rebuilt.
+   */
+  relabel(kind: IncidentScopeKind, operation: string): void {
+    const request = this.request;
+    if (request === undefined || request.operation !== undefined) return;
+    this.settled = { ...request, kind, operation };
   }
 
   /** The scope's state beyond its records, created on first use. */

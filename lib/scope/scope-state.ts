@@ -19,6 +19,8 @@ export class ScopeState {
   exception: unknown = undefined;
   /** True once an exception was noted (it may be `undefined` itself). */
   hasException = false;
+  /** A GraphQL operation of this HTTP request failed with an error Nest did not log: `rejected` at the end unless an incident was written. */
+  failed = false;
   /** The id of the scope's last incident (the next one names it as `previous`). */
   lastIncidentId: string | undefined = undefined;
   /** Storm control held back an incident of this scope: its failure was decided (no outcome incident repeats it). */

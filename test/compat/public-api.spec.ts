@@ -21,7 +21,9 @@ const VALUE_EXPORTS = [
   'IncidentBuffer',
   'IncidentLogger',
   'IncidentLoggerModule',
+  'IncidentScopeInterceptor',
   'IncidentScopeMiddleware',
+  'IncidentScoped',
   'RotatingFileTarget',
   'formatIncident',
   'formatRecordLine',
@@ -41,7 +43,9 @@ const TYPE_EXPORTS = [
   'IncidentReason',
   'IncidentRecord',
   'IncidentRequest',
+  'IncidentScopeKind',
   'IncidentScopeOptions',
+  'IncidentScopedOptions',
   'IncidentStormOptions',
   'IncidentSuppression',
   'IncidentTarget',
@@ -136,7 +140,13 @@ describe('public API of the built package', () => {
     }
     const section = (name: string) => report.split(/^## /m).find((part) => part.startsWith(`${name}\n`)) ?? '';
     // The constructors that take the engine are Nest's business, not the user's.
-    for (const name of ['IncidentLogger', 'IncidentBuffer', 'IncidentScopeMiddleware', 'IncidentLoggerModule']) {
+    for (const name of [
+      'IncidentLogger',
+      'IncidentBuffer',
+      'IncidentScopeMiddleware',
+      'IncidentScopeInterceptor',
+      'IncidentLoggerModule',
+    ]) {
       expect(section(name)).toContain(`class ${name}`);
       expect(section(name)).not.toContain('constructor(');
     }

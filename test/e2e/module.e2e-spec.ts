@@ -101,7 +101,7 @@ describe.each(PLATFORMS)('module wiring on %s', (platform) => {
     class AppModule {}
     t = await startApp(AppModule, platform);
     const res = await fetch(`${t.url}/peek`, { headers: { 'x-request-id': 'peek-1' } });
-    expect(await res.json()).toEqual({ request: { id: 'peek-1', method: 'GET', url: '/peek' }, records: ['peeked line'] });
+    expect(await res.json()).toEqual({ request: { id: 'peek-1', kind: 'http', method: 'GET', url: '/peek' }, records: ['peeked line'] });
   });
 
   it('mountMiddleware: false lets the app mount IncidentScopeMiddleware itself, in its own module', async () => {
@@ -120,7 +120,7 @@ describe.each(PLATFORMS)('module wiring on %s', (platform) => {
     await res.text();
     expect(res.headers.get('x-request-id')).toBe('manual-1');
     expect(target.incidents).toHaveLength(1);
-    expect(target.incidents[0].request).toEqual({ id: 'manual-1', method: 'GET', url: '/fail' });
+    expect(target.incidents[0].request).toEqual({ id: 'manual-1', kind: 'http', method: 'GET', url: '/fail' });
     expect(target.messages()).toEqual(['inside', 'failed']);
   });
 

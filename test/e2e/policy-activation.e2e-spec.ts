@@ -149,7 +149,7 @@ describe.each(PLATFORMS)('activation on %s', (platform) => {
       ['log', 'charging card'],
       ['log', 'payment failed for order 7'],
     ]);
-    expect(calls[1][1]).toEqual({ scope: 'request', request: { id: 'pay-1', method: 'GET', url: '/pay' } });
+    expect(calls[1][1]).toEqual({ scope: 'request', request: { id: 'pay-1', kind: 'http', method: 'GET', url: '/pay' } });
 
     // false: the error is buffered, and shows in the next incident's window; undefined: the level rule.
     target.incidents.splice(0);

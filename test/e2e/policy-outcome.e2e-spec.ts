@@ -190,7 +190,7 @@ describe.each(PLATFORMS)('outcome incidents on %s (default outcome options)', (p
     const [incident] = await written(1);
     expect(incident.reason).toBe('status');
     expect(incident.scope).toBe('request');
-    expect(incident.request).toEqual({ id: 'ise-1', method: 'GET', url: '/ise' });
+    expect(incident.request).toEqual({ id: 'ise-1', kind: 'http', method: 'GET', url: '/ise' });
     expect(incident.outcome?.status).toBe(500);
     expect(typeof incident.outcome?.durationMs).toBe('number');
     expect(incident.outcome?.aborted).not.toBe(true);
@@ -296,7 +296,8 @@ describe.each(PLATFORMS)('outcome incidents on %s (default outcome options)', (p
     const [incident] = await written(1);
     expect(incident.reason).toBe('rejected');
     expect(incident.scope).toBe('request');
-    expect(incident.request).toEqual({ id: 'job-7', method: 'RUN', url: 'job-7' });
+    // Opened inside the request: linked to it, its own window.
+    expect(incident.request).toEqual({ id: 'job-7', kind: 'run', method: 'RUN', url: 'job-7', parentId: 'http-job' });
     expect(incident.outcome?.status).toBeUndefined();
     expect(typeof incident.outcome?.durationMs).toBe('number');
     expect(shape(incident.records)).toEqual([
@@ -312,7 +313,7 @@ describe.each(PLATFORMS)('outcome incidents on %s (default outcome options)', (p
     expect((await get(t, '/mark', 'mark-1')).status).toBe(200);
     const [incident] = await written(1);
     expect(incident.reason).toBe('marked');
-    expect(incident.request).toEqual({ id: 'mark-1', method: 'GET', url: '/mark' });
+    expect(incident.request).toEqual({ id: 'mark-1', kind: 'http', method: 'GET', url: '/mark' });
     expect(incident.outcome?.status).toBe(200);
     expect(typeof incident.outcome?.durationMs).toBe('number');
     expect(shape(incident.records)).toEqual([
@@ -339,7 +340,7 @@ describe.each(PLATFORMS)('slow requests on %s', (platform) => {
     expect((await get(t, '/slow', 'slow-1')).status).toBe(200);
     const [incident] = await written(1);
     expect(incident.reason).toBe('slow');
-    expect(incident.request).toEqual({ id: 'slow-1', method: 'GET', url: '/slow' });
+    expect(incident.request).toEqual({ id: 'slow-1', kind: 'http', method: 'GET', url: '/slow' });
     expect(incident.outcome?.status).toBe(200);
     // It was judged slow, so the duration it was judged on is at least slowMs.
     expect(incident.outcome?.durationMs).toBeGreaterThanOrEqual(150);
@@ -403,7 +404,7 @@ describe.each(PLATFORMS)('outcome options on %s', (platform) => {
     expect((await get(t, '/healthy', 'healthy-1')).status).toBe(200);
     const [incident] = await written(1);
     expect(incident.reason).toBe('sampled');
-    expect(incident.request).toEqual({ id: 'healthy-1', method: 'GET', url: '/healthy' });
+    expect(incident.request).toEqual({ id: 'healthy-1', kind: 'http', method: 'GET', url: '/healthy' });
     expect(incident.outcome?.status).toBe(200);
     expect(typeof incident.outcome?.durationMs).toBe('number');
     // Only outcome incidents for a failure (status, slow, rejected, marked) get a synthetic trigger.

@@ -120,7 +120,7 @@ describe.each(PLATFORMS)("passthroughLevel 'log' on %s", (platform) => {
     // Before the request went on: written at once.
     expect(JSON.parse(body)).toEqual({ writeRecord: ['l1'], memory: [['passthrough', ['l1']]] });
 
-    const request = { id: 'pt-1', method: 'GET', url: '/pt' };
+    const request = { id: 'pt-1', kind: 'http', method: 'GET', url: '/pt' };
     expect(recording.records.map(({ record, request }) => [record.level, record.message, request])).toEqual([
       ['log', 'l1', request],
       ['log', 'l2', request],

@@ -90,7 +90,7 @@ describe.each(PLATFORMS)('request scope on %s', (platform) => {
       ['error', 'pool exhausted 7', 'OrdersController'],
     ]);
     expect(incident.trigger).toBe(incident.records[2]);
-    expect(incident.request).toEqual({ id: 'req-7', method: 'GET', url: '/fail/7' });
+    expect(incident.request).toEqual({ id: 'req-7', kind: 'http', method: 'GET', url: '/fail/7' });
     expect(incident.scope).toBe('request');
   });
 

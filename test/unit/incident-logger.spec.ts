@@ -321,8 +321,8 @@ describe('IncidentBuffer', () => {
       );
     await Promise.all([job('job-1', true), job('job-2', false), job('job-3', true)]);
     expect(target.incidents.map((i) => [i.request, i.records.map((r) => r.message)])).toEqual([
-      [{ id: 'job-1', method: 'JOB', url: 'emails' }, ['job-1 start', 'job-1 end', 'job-1 failed']],
-      [{ id: 'job-3', method: 'JOB', url: 'emails' }, ['job-3 start', 'job-3 end', 'job-3 failed']],
+      [{ id: 'job-1', kind: 'run', method: 'JOB', url: 'emails' }, ['job-1 start', 'job-1 end', 'job-1 failed']],
+      [{ id: 'job-3', kind: 'run', method: 'JOB', url: 'emails' }, ['job-3 start', 'job-3 end', 'job-3 failed']],
     ]);
     expect(ctx.buffer.snapshot().map((r) => r.message)).toEqual(['global line']);
   });

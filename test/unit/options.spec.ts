@@ -13,6 +13,8 @@ describe('module options: strings from a config service', () => {
   it('reads "true"/"false" as booleans', () => {
     expect(resolveOptions({ flushOnCrash: 'false' as unknown as boolean }).flushOnCrash).toBe(false);
     expect(resolveOptions({ setResponseHeader: 'TRUE' as unknown as boolean }).setResponseHeader).toBe(true);
+    expect(resolveOptions({ scopeMessages: 'false' as unknown as boolean }).scopeMessages).toBe(false);
+    expect(resolveOptions({}).scopeMessages).toBe(true);
   });
 
   it.each([
@@ -21,6 +23,7 @@ describe('module options: strings from a config service', () => {
     [{ bufferSize: '-3' }, 'bufferSize must be a positive integer; got "-3" (string)'],
     [{ bufferSize: null }, 'bufferSize must be a positive integer; got null (null)'],
     [{ flushOnCrash: 'yes' }, 'flushOnCrash must be a boolean; got "yes" (string)'],
+    [{ scopeMessages: 1 }, 'scopeMessages must be a boolean; got 1 (number)'],
   ])('still rejects %j, showing the value as JSON with its type', (options, message) => {
     expect(resolve(options)).toThrow(`IncidentLoggerModule: ${message}`);
   });
@@ -31,6 +34,7 @@ describe('module options: unknown and mistyped', () => {
     [{ bufferSzie: 10 }, 'bufferSzie is not an option; did you mean bufferSize?'],
     [{ flushlevel: 'error' }, 'flushlevel is not an option; did you mean flushLevel?'],
     [{ target: [] }, 'target is not an option; did you mean targets?'],
+    [{ scopeMessage: false }, 'scopeMessage is not an option; did you mean scopeMessages?'],
     [{ colour: true }, 'colour is not an option; Expected one of bufferSize,'],
   ])('rejects %j with the nearest valid name', (options, message) => {
     expect(resolve(options)).toThrow(`IncidentLoggerModule: ${message}`);
