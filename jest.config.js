@@ -2,7 +2,7 @@
 //   unit     pure unit specs: no HTTP server, no child process
 //   e2e      in-process Nest apps over real HTTP (Express and Fastify)
 //   process  specs that spawn child processes (crash, exit, heap, the sample demo, Python)
-//   compat   the packed package installed next to Nest 10 (test/compat/nest10)
+//   compat   the packed package installed next to Nest 10 (test/compat/nest10) and Nest 12 (test/compat/nest12, ESM)
 //   bench    the benchmark's smoke run
 // Every spec file runs in its own module registry, so the lanes share one pool of
 // workers; test/utils/lane-sequencer.js orders the files (see there).
@@ -14,8 +14,8 @@ const base = {
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
   moduleFileExtensions: ['ts', 'js', 'json'],
   testMatch: ['**/*.spec.ts', '**/*.e2e-spec.ts'],
-  // The Nest 10 install (thousands of files) is run by a child process, never loaded by Jest.
-  modulePathIgnorePatterns: ['<rootDir>/test/compat/nest10/'],
+  // The Nest 10 and Nest 12 installs (thousands of files) are run by child processes, never loaded by Jest.
+  modulePathIgnorePatterns: ['<rootDir>/test/compat/nest10/', '<rootDir>/test/compat/nest12/'],
 };
 
 const lane = (name) => ({ ...base, displayName: name, roots: [`<rootDir>/test/${name}`] });

@@ -1,6 +1,8 @@
 // Prepares a compatibility folder (test/compat/<name>): installs its pinned Nest
 // major with `npm ci`, then installs the library the way users get it, from the
-// tarball `npm pack` makes of a fresh build (in a staging copy, not dist/). Used by test/compat/compat-*.e2e-spec.ts.
+// tarball `npm pack` makes of a fresh build (in a staging copy, not dist/). Used by test/compat/compat-*.e2e-spec.ts:
+// nest10 (CommonJS, required by compat-app.js) and nest12 (ESM, its own scenario files import the package).
+// `node test/compat/prepare-compat.js nest12` prepares a folder by hand, to run its scenarios directly.
 const { execFileSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
