@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Incident } from '../../lib';
+import { satisfies } from 'semver';
 
 const { prepareCompat } = require('./prepare-compat.js') as { prepareCompat(name: string): string };
 
@@ -40,22 +41,6 @@ function resultOf<T>(child: SpawnSyncReturns<string>): T {
   return JSON.parse(child.stdout) as T;
 }
 
-/**
- * Whether a version satisfies a range of the two forms package.json uses here, joined by `||`:
- * `^x.y.z` (x >= 1: same major, at least x.y.z) and `>=x.y.z`. Any other form throws.
- */
-function satisfies(version: string, range: string): boolean {
-  const parse = (text: string) => text.replace(/^v/, '').split('.').map(Number);
-  const [major, minor, patch] = parse(version);
-  return range.split('||').some((alternative) => {
-    const match = /^(\^|>=)([1-9]\d*)\.(\d+)\.(\d+)$/.exec(alternative.trim());
-    if (!match) throw new Error(`unsupported range "${alternative.trim()}" in "${range}"`);
-    const [floorMajor, floorMinor, floorPatch] = match.slice(2).map(Number);
-    const atLeast = major - floorMajor || minor - floorMinor || patch - floorPatch;
-    return atLeast >= 0 && (match[1] === '>=' || major === floorMajor);
-  });
-}
-
 const ROOT = path.resolve(__dirname, '../..');
 const lockedVersion = (lockFile: string, name: string) =>
   (JSON.parse(fs.readFileSync(path.join(ROOT, lockFile), 'utf8')) as { packages: Record<string, { version?: string }> }).packages[
@@ -76,7 +61,7 @@ describe('package.json: peer ranges and engines say what is tested', () => {
   const suites = { 'test/compat/nest10/package-lock.json': 10, 'package-lock.json': 11, 'test/compat/nest12/package-lock.json': 12 };
 
   it('the Nest majors of the peer ranges are exactly the tested ones, each at a version the range accepts', () => {
-    expect(Object.keys(pkg.peerDependencies).sort()).toEqual(['@nestjs/common', '@nestjs/core', 'rxjs']);
+    expect(Object.keys(pkg.peerDependencies).sort()).toEqual(['@nestjs/common', '@nestjs/core', 'reflect-metadata', 'rxjs']);
     for (const name of ['@nestjs/common', '@nestjs/core']) {
       const majors = pkg.peerDependencies[name].split('||').map((alternative) => Number.parseInt(alternative.trim().slice(1), 10));
       expect(majors).toEqual(Object.values(suites));
@@ -87,8 +72,10 @@ describe('package.json: peer ranges and engines say what is tested', () => {
       }
     }
     for (const lock of Object.keys(suites)) {
-      const version = lockedVersion(lock, 'rxjs');
-      expect([lock, 'rxjs', version, satisfies(version!, pkg.peerDependencies.rxjs)]).toEqual([lock, 'rxjs', version, true]);
+      for (const name of ['rxjs', 'reflect-metadata']) {
+        const version = lockedVersion(lock, name);
+        expect([lock, name, version, satisfies(version!, pkg.peerDependencies[name])]).toEqual([lock, name, version, true]);
+      }
     }
   });
 
@@ -131,6 +118,51 @@ describe('Nest 12 compatibility (ESM app, packed package)', () => {
     expect(tsc.stdout + tsc.stderr).toBe('');
     expect(tsc.status).toBe(0);
   }, 120_000);
+
+  describe('a TCP microservice, no interceptor registered (Nest 12 pre-request hook)', () => {
+    type Result = { nest: string; replies: unknown[]; incidents: Incident[] };
+    const replies = [{ ok: { charged: 1 } }, { error: 'card declined' }, { error: 'Internal server error' }];
+
+    it('each message gets its scope before its guard: an RpcException writes rejected, an Error Nest logs writes level', () => {
+      const result = resultOf<Result>(runScenario(dir, 'microservice', ['on']));
+      expect(result.nest).toMatch(/^12\./);
+      expect(result.replies).toEqual(replies);
+      const [declined, unreachable, global, ...rest] = result.incidents;
+      expect(rest).toEqual([]);
+      expect(declined.reason).toBe('rejected');
+      expect(declined.request).toMatchObject({ kind: 'rpc', method: 'RPC', url: 'payments.charge' });
+      expect(summary(declined)).toEqual([
+        ['debug', 'AuditGuard', 'checking {"order":7}'],
+        ['debug', 'PaymentsController', 'charging order 7'],
+        ['error', 'IncidentOutcome', expect.stringMatching(/^RPC payments\.charge rejected after \d+ ms: RpcException: card declined$/)],
+      ]);
+      // Nest's RpcExceptionsHandler logs an Error inside the message's scope: one incident, not two.
+      expect(unreachable.reason).toBe('level');
+      expect(unreachable.request?.id).not.toBe(declined.request?.id);
+      expect(summary(unreachable)).toEqual([
+        ['debug', 'AuditGuard', 'checking {"order":13}'],
+        ['debug', 'PaymentsController', 'charging order 13'],
+        ['error', 'RpcExceptionsHandler', 'ledger unreachable'],
+      ]);
+      // No message line in the global window: message 1 ended well, its lines left with its scope.
+      expect(global.scope).toBe('global');
+      expect(summary(global).filter(([, context]) => context === 'AuditGuard' || context === 'PaymentsController')).toEqual([]);
+    });
+
+    it('scopeMessages: false: no hook, the messages log into the global scope', () => {
+      const result = resultOf<Result>(runScenario(dir, 'microservice', ['off']));
+      expect(result.replies).toEqual(replies);
+      const [global] = result.incidents;
+      expect(result.incidents.every((incident) => incident.scope === 'global')).toBe(true);
+      expect(summary(global)).toEqual(
+        expect.arrayContaining([
+          ['debug', 'AuditGuard', 'checking {"order":1}'],
+          ['debug', 'PaymentsController', 'order 1 charged'],
+          ['error', 'RpcExceptionsHandler', 'ledger unreachable'],
+        ]),
+      );
+    });
+  });
 
   describe.each(['express', 'fastify'])('%s', (platform) => {
     it('a request incident holds its own lines only; an unhandled exception; a warning outside requests writes the boot window', () => {

@@ -3,7 +3,7 @@
 // `listen(0)`), on Express or Fastify. Plain ESM JavaScript run by Node, no compiler: Nest's decorators
 // are legacy decorators, applied here as the functions TypeScript would call.
 //
-// One file per scenario (http.mjs, crash.mjs, identity.mjs), each run as `node <scenario>.mjs <platform> ...`
+// One file per scenario (http.mjs, crash.mjs, identity.mjs, microservice.mjs), each run as `node <scenario>.mjs <platform> ...`
 // and printing one JSON line on stdout. A new scenario is a new file that imports this one. Each scenario
 // loads the library at a different point of Nest's ESM graph (see their headers): the order of imports
 // is part of what they test. typings.mts (type-checked, never run) is the same app in TypeScript.
