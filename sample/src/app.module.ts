@@ -1,14 +1,17 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
+import { ScheduleModule } from '@nestjs/schedule';
 import { ConsoleTarget, IncidentLoggerModule, RotatingFileTarget } from '../../lib';
 import { CarrierClient } from './orders/carrier.client';
 import { ConnectionPool } from './orders/connection-pool';
 import { OrdersController } from './orders/orders.controller';
 import { OrdersService } from './orders/orders.service';
 import { UserGuard } from './orders/user.guard';
+import { ReportsJob } from './reports/reports.job';
 
 @Module({
   imports: [
+    ScheduleModule.forRoot(),
     IncidentLoggerModule.forRoot({
       bufferSize: 30,
       // Storm control: per minute, the first 3 incidents of a failure in full, then its trigger line alone,
@@ -27,6 +30,6 @@ import { UserGuard } from './orders/user.guard';
     }),
   ],
   controllers: [OrdersController],
-  providers: [ConnectionPool, CarrierClient, OrdersService, { provide: APP_GUARD, useClass: UserGuard }],
+  providers: [ConnectionPool, CarrierClient, OrdersService, ReportsJob, { provide: APP_GUARD, useClass: UserGuard }],
 })
 export class AppModule {}

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { readFileSync } from 'node:fs';
+import { SchedulerRegistry } from '@nestjs/schedule';
 import { IncidentBuffer } from '../../lib';
 import { bootstrap } from './main';
 
@@ -17,7 +18,7 @@ async function get(base: string, path: string, userId: string): Promise<number> 
 /** The `reason=` of each incident header in `text`. */
 const reasons = (text: string) => [...text.matchAll(/^=== INCIDENT .*\| reason=(\w+) /gm)].map((match) => match[1]);
 
-/** Runs the sample end to end: quiet traffic, a burst that exhausts the pool, a 500 nobody logs, a storm, shutdown. */
+/** Runs the sample end to end: quiet traffic, a burst that exhausts the pool, a 500 nobody logs, a storm, a failing cron job, shutdown. */
 async function main(): Promise<void> {
   const app = await bootstrap(0);
   const base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
@@ -58,9 +59,22 @@ async function main(): Promise<void> {
   const invoice = await get(base, '/orders/7/invoice', 'u-7');
   expect(invoice === 500 && reasons(printed.slice(mark)).join() === 'status', `one status incident for the 500, got ${invoice}`);
 
+  say(
+    '6. The nightly cron job (ReportsJob.nightly, @Cron + @IncidentScoped) runs now and fails. Its run has a scope',
+    '   of its own: one incident with its lines (reason=rejected), then the scheduler logs the same error itself,',
+    "   written as that line alone and linked to the job's incident (links=…), not as the global buffer's window:",
+  );
+  mark = printed.length;
+  await app.get(SchedulerRegistry).getCronJob('nightly-report').fireOnTick();
+  const job = reasons(printed.slice(mark));
+  expect(
+    job.join() === 'rejected,level' && /\| links=[0-9a-f-]+ \|/.test(printed.slice(mark)),
+    `a rejected job incident, then its linked line; got ${job.join()}`,
+  );
+
   const before = incidents.stats();
   say(
-    "6. The 2am storm: 200 concurrent requests to GET /orders/:id/tracking while the carrier's API is down.",
+    "7. The 2am storm: 200 concurrent requests to GET /orders/:id/tracking while the carrier's API is down.",
     '   Storm control (`storm` in app.module.ts) prints the first 3 in full, then the error line alone (reason=repeat),',
     '   and holds back the rest once 12 incidents were written this minute:',
   );
@@ -71,7 +85,7 @@ async function main(): Promise<void> {
   const repeated = after.repeated - before.repeated;
   const suppressed = after.suppressed - before.suppressed;
   say(
-    `7. Result: ${storm.filter((status) => status === 502).length} x 502: ${full} full incidents, ${repeated} repeat lines, ` +
+    `8. Result: ${storm.filter((status) => status === 502).length} x 502: ${full} full incidents, ${repeated} repeat lines, ` +
       `${suppressed} suppressed (from IncidentBuffer.stats()).`,
   );
   expect(
@@ -79,7 +93,7 @@ async function main(): Promise<void> {
     `storm: 3 full, then repeats, the rest suppressed; got ${full}, ${repeated}, ${suppressed}`,
   );
 
-  say('8. At shutdown, storm control writes one summary of what it held back (reason=suppressed):');
+  say('9. At shutdown, storm control writes one summary of what it held back (reason=suppressed):');
   mark = printed.length;
   await app.close(); // writes the summary, then flushes the file target
   expect(reasons(printed.slice(mark)).join() === 'suppressed', 'one suppressed summary at shutdown');
@@ -89,7 +103,7 @@ async function main(): Promise<void> {
   const lines = readFileSync(file, 'utf8')
     .split('\n')
     .filter((line) => firstId && line.includes(firstId));
-  say(`9. The same incidents are in ${file} as JSON lines. \`grep ${firstId} ${file}\` returns the whole first one:`);
+  say(`10. The same incidents are in ${file} as JSON lines. \`grep ${firstId} ${file}\` returns the whole first one:`);
   process.stdout.write(`${lines.join('\n')}\n`);
   if (problems.length > 0) {
     process.stderr.write(`demo: ${problems.join('; ')}\n`);

@@ -70,7 +70,7 @@ describe('sample demo (npm run demo), in a child process', () => {
   });
 
   it('writes the 500 nobody logged as a status incident naming the exception', () => {
-    const blocks = incidents(step(child.stdout, '5. A bug nobody logs', '6. The 2am storm'));
+    const blocks = incidents(step(child.stdout, '5. A bug nobody logs', '6. The nightly cron job'));
     expect(blocks.map((b) => b.reason)).toEqual(['status']);
     const [{ header, body }] = blocks;
     expect(header).toContain('| GET /orders/7/invoice |');
@@ -87,8 +87,22 @@ describe('sample demo (npm run demo), in a child process', () => {
     expect(incidents(child.stdout).filter((b) => b.reason === 'status')).toHaveLength(1);
   });
 
+  it("writes a failing cron job's run as its own incident, and the scheduler's line of the same error alone, linked to it", () => {
+    const blocks = incidents(step(child.stdout, '6. The nightly cron job', '7. The 2am storm'));
+    expect(blocks.map((b) => b.reason)).toEqual(['rejected', 'level']);
+    const [job, scheduler] = blocks;
+    expect(job.header).toMatch(/^[0-9a-f-]+ \| JOB ReportsJob\.nightly \| request=[0-9a-f-]+ \| reason=rejected \| records=4 /);
+    expect(job.body).toContain('DEBUG [ReportsJob] exported 1,000 orders to the warehouse\n');
+    expect(job.body).toMatch(
+      /ERROR \[IncidentOutcome\] JOB ReportsJob\.nightly rejected after \d+ ms: WarehouseTimeoutError: warehouse export timed out/,
+    );
+    // The scheduler logged the error in the global scope: that line alone, linked; no boot lines.
+    expect(scheduler.header).toContain(`| scope=global | reason=level | records=1 | dropped=0 | links=${job.id} |`);
+    expect(scheduler.body.split('\n')[0]).toMatch(/ERROR \[Scheduler\] warehouse export timed out after 1,000 of 1,204 orders/);
+  });
+
   it('turns a storm of 200 identical failures into 3 full incidents, repeat lines, and one summary at shutdown', () => {
-    const storm = step(child.stdout, '6. The 2am storm', '7. Result');
+    const storm = step(child.stdout, '7. The 2am storm', '8. Result');
     const blocks = incidents(storm);
     const full = blocks.filter((b) => b.reason === 'level');
     const repeats = blocks.filter((b) => b.reason === 'repeat');
@@ -113,14 +127,14 @@ describe('sample demo (npm run demo), in a child process', () => {
     });
     // One fingerprint for the whole storm.
     expect(new Set(blocks.map((b) => /\| fingerprint=(\w+) /.exec(b.header)?.[1])).size).toBe(1);
-    const result = /7\. Result: 200 x 502: 3 full incidents, (\d+) repeat lines, (\d+) suppressed/.exec(child.stdout);
+    const result = /8\. Result: 200 x 502: 3 full incidents, (\d+) repeat lines, (\d+) suppressed/.exec(child.stdout);
     expect(result).not.toBeNull();
     const [repeated, suppressed] = [Number(result![1]), Number(result![2])];
     expect(repeated).toBe(repeats.length);
     // Every request of the storm is in exactly one of the three: one suppressed count per failure.
     expect(suppressed).toBe(200 - 3 - repeated);
 
-    const summary = incidents(step(child.stdout, '8. At shutdown', '9. The same incidents'));
+    const summary = incidents(step(child.stdout, '9. At shutdown', '10. The same incidents'));
     expect(summary.map((b) => b.reason)).toEqual(['suppressed']);
     expect(summary[0].header).toContain('| scope=global |');
     expect(summary[0].header).toContain(`| suppressed=${suppressed} `);
