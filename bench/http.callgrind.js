@@ -10,6 +10,8 @@
 //
 //   scripts/ensure-valgrind.sh && node bench/http.callgrind.js            # set-ups x routes x Node 20/24
 //   node bench/http.callgrind.js --pieces     # the pieces of the request scope, one at a time
+//   node bench/http.callgrind.js --interceptors   # global interceptors: Nest's interceptor path, and what
+//                                             # IncidentScopeInterceptor adds to an app (saved as http-interceptors)
 //   node bench/http.callgrind.js --smoke      # a few requests, to check the mode works
 //   options: --modes a,b  --nodes 20,24  --routes trivial,realistic  --windows N --requests N (counts per
 //   route and their size, default 3 x 200)  --merge (keep the latest results' other set-ups)  --jobs N
@@ -63,6 +65,30 @@ const PIECE_SETUPS = [
   'incident-noheader',
   'incident',
 ].map((mode) => [mode, ['quiet']]);
+
+/**
+ * Global interceptors (--interceptors): the interceptor path Nest takes for every handler once any global
+ * interceptor exists, and what IncidentScopeInterceptor adds on top of it. The realistic route already has a
+ * method-level interceptor (so it is on that path in every set-up). @type {Array<[mode: string, routes: Array<keyof typeof ROUTES>]>}
+ */
+const INTERCEPTOR_SETUPS = [
+  'disabled',
+  'disabled+noop-interceptor',
+  'incident',
+  'incident+interceptor',
+  'incident+noop-interceptor',
+  'incident+interceptor+noop',
+].map((mode) => [mode, ['trivial', 'realistic']]);
+/**
+ * The differences the --interceptors run is for: [what, set-up, its baseline].
+ * @type {Array<[label: string, mode: string, base: string]>}
+ */
+const INTERCEPTOR_DIFFERENCES = [
+  ["Nest's interceptor path: a no-op global interceptor, logging disabled", 'disabled+noop-interceptor', 'disabled'],
+  ['a no-op global interceptor, in an app with this module', 'incident+noop-interceptor', 'incident'],
+  ["IncidentScopeInterceptor, the app's only global interceptor", 'incident+interceptor', 'incident'],
+  ['IncidentScopeInterceptor added to an app that has a global interceptor', 'incident+interceptor+noop', 'incident+noop-interceptor'],
+];
 
 /**
  * warmup: requests per route uninstrumented (fast), then `settle` instrumented and
@@ -170,8 +196,9 @@ function previousRuns(name, runs) {
  * Instructions per request by node, mode and route, and against `disabled` of the same node and route.
  * @param {CallgrindRun[]} runs
  * @param {(run: CallgrindRun) => number} figure  the mean of the windows (the saved figure), or their median
+ * @param {string} [unit]  what one count is of: req (HTTP), msg (microservice)
  */
-function renderRuns(runs, figure) {
+function renderRuns(runs, figure, unit = 'req') {
   const get = (/** @type {string} */ node, /** @type {string} */ mode, /** @type {string} */ route) => {
     const run = runs.find((r) => r.node === node && r.mode === mode && r.route === route);
     return run && figure(run);
@@ -181,7 +208,7 @@ function renderRuns(runs, figure) {
   const modes = [...new Set(runs.map((r) => r.mode))];
   const columns = nodes.flatMap((node) => routes.map((route) => ({ node, route })));
   return table(
-    ['set-up', ...columns.map(({ node, route }) => `${node} ${route}: instructions/req (vs disabled)`)],
+    ['set-up', ...columns.map(({ node, route }) => `${node} ${route}: instructions/${unit} (vs disabled)`)],
     modes.map((mode) => [
       mode,
       ...columns.map(({ node, route }) => {
@@ -195,14 +222,45 @@ function renderRuns(runs, figure) {
 }
 
 /**
+ * What one set-up adds to its baseline (same node and route), in instructions per request and in % of the baseline.
+ * @param {CallgrindRun[]} runs
+ * @param {Array<[label: string, mode: string, base: string]>} differences
+ * @param {(run: CallgrindRun) => number} figure
+ * @param {string} [unit]
+ */
+function renderDifferences(runs, differences, figure, unit = 'req') {
+  const get = (/** @type {string} */ node, /** @type {string} */ mode, /** @type {string} */ route) => {
+    const run = runs.find((r) => r.node === node && r.mode === mode && r.route === route);
+    return run ? figure(run) : NaN;
+  };
+  const nodes = [...new Set(runs.map((r) => r.node))];
+  const routes = [...new Set(runs.map((r) => r.route))];
+  const columns = nodes.flatMap((node) => routes.map((route) => ({ node, route })));
+  const rows = differences
+    .filter(([, mode, base]) => runs.some((r) => r.mode === mode) && runs.some((r) => r.mode === base))
+    .map(([label, mode, base]) => [
+      `${label} (\`${mode}\` - \`${base}\`)`,
+      ...columns.map(({ node, route }) => {
+        const value = get(node, mode, route);
+        const floor = get(node, base, route);
+        if (!Number.isFinite(value) || !Number.isFinite(floor)) return '';
+        return `${value >= floor ? '+' : ''}${fmt(value - floor, 0)} (${pct(value / floor - 1)})`;
+      }),
+    ]);
+  if (rows.length === 0) return '';
+  return table(['what it adds', ...columns.map(({ node, route }) => `${node} ${route}: instructions/${unit} (vs its baseline)`)], rows);
+}
+
+/**
  * The set-ups to count: the default ones, or those of --modes (any mode of bench/http.modes.js, `@<label>` for another build).
  * @param {string[] | undefined} only
  * @param {boolean} pieces
  * @param {Record<string, string>} builds
+ * @param {boolean} [interceptors]
  * @returns {Array<[mode: string, routes: Array<keyof typeof ROUTES>]>}
  */
-function selectSetups(only, pieces, builds) {
-  const defaults = pieces ? PIECE_SETUPS : SETUPS;
+function selectSetups(only, pieces, builds, interceptors = false) {
+  const defaults = pieces ? PIECE_SETUPS : interceptors ? INTERCEPTOR_SETUPS : SETUPS;
   if (!only) return defaults;
   return only.map((mode) => {
     const [setup, label] = mode.split('@');
@@ -228,11 +286,12 @@ async function main(argv) {
   if (!flag('--no-build')) ensureBuilt();
   const smoke = flag('--smoke');
   const pieces = flag('--pieces');
+  const interceptors = flag('--interceptors');
   const config = { ...CONFIG[smoke ? 'smoke' : 'full'] };
   if (value('--windows')) config.windows = Number(value('--windows'));
   if (value('--requests')) config.requests = Number(value('--requests'));
   const builds = parseBuilds(argv.filter((_, i) => argv[i - 1] === '--build'));
-  const setups = selectSetups(value('--modes')?.split(','), pieces, builds);
+  const setups = selectSetups(value('--modes')?.split(','), pieces, builds, interceptors);
   const onlyNodes = value('--nodes')?.split(',');
   const onlyRoutes = value('--routes')?.split(',');
   const nodes = (smoke ? nodeBinaries({ install: false }).slice(0, 1) : nodeBinaries()).filter(
@@ -256,7 +315,9 @@ async function main(argv) {
   };
   await Promise.all(Array.from({ length: jobs }, worker));
   const compared = Object.keys(builds).length > 0;
-  const name = value('--save-as') ?? (pieces ? 'http-pieces' : compared ? 'http-callgrind-builds' : 'http-callgrind');
+  const name =
+    value('--save-as') ??
+    (pieces ? 'http-pieces' : interceptors ? 'http-interceptors' : compared ? 'http-callgrind-builds' : 'http-callgrind');
   if (flag('--merge')) runs.unshift(...previousRuns(name, runs));
   const file = saveResults(name, {
     smoke,
@@ -271,18 +332,29 @@ async function main(argv) {
   const queueOrder = setups.map(([mode]) => mode);
   const order = (/** @type {CallgrindRun} */ r) => queueOrder.indexOf(r.mode);
   const sorted = [...runs].sort((a, b) => order(a) - order(b));
+  const differences = [
+    ['mean', renderDifferences(sorted, INTERCEPTOR_DIFFERENCES, (r) => r.mainPerRequest)],
+    ['median', renderDifferences(sorted, INTERCEPTOR_DIFFERENCES, (r) => median(r.windows))],
+  ]
+    .filter(([, text]) => text)
+    .map(([which, text]) => `Global interceptors: what each adds to its baseline (${which} of the windows):\n\n${text}\n\n`)
+    .join('');
   process.stdout.write(
     `# HTTP instructions per request (callgrind, main thread${smoke ? ', SMOKE' : ''}; mean of ${config.windows} counts of ` +
       `${config.requests} requests per route after ${config.warmup} of warm-up)${Object.entries(builds)
         .map(([label, dir]) => `; @${label}: ${path.relative(ROOT, dir)}`)
         .join('')}\n\n${renderRuns(sorted, (r) => r.mainPerRequest)}\n\n` +
       'Median of the windows (a window that caught a collection or a compilation weighs less; the mean above keeps ' +
-      `that work, as the performance page does):\n\n${renderRuns(sorted, (r) => median(r.windows))}\n\n(saved ${file})\n`,
+      `that work, as the performance page does):\n\n${renderRuns(sorted, (r) => median(r.windows))}\n\n${differences}(saved ${file})\n`,
   );
   progress(`http callgrind: saved ${file}`);
 }
 
-main(process.argv.slice(2)).catch((error) => {
-  process.stderr.write(`[bench] failed: ${error && error.stack ? error.stack : error}\n`);
-  process.exit(1);
-});
+if (require.main === module) {
+  main(process.argv.slice(2)).catch((error) => {
+    process.stderr.write(`[bench] failed: ${error && error.stack ? error.stack : error}\n`);
+    process.exit(1);
+  });
+}
+
+module.exports = { INTERCEPTOR_DIFFERENCES, NODE_ARGS, previousRuns, renderDifferences, renderRuns };

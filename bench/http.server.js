@@ -32,14 +32,14 @@ const CATCH_ALL = { path: '{*path}', method: RequestMethod.ALL };
 
 async function main() {
   const mode = process.argv[2];
-  const { imports, createOptions, useLogger, setup, nestMiddleware } = loggingSetup(mode);
+  const { imports, providers = [], createOptions, useLogger, setup, nestMiddleware } = loggingSetup(mode);
   class AppModule {
     /** @param {import('@nestjs/common').MiddlewareConsumer} consumer */
     configure(consumer) {
       if (nestMiddleware) consumer.apply(...nestMiddleware).forRoutes(CATCH_ALL);
     }
   }
-  Module({ imports, controllers: [OrdersController] })(AppModule);
+  Module({ imports, providers, controllers: [OrdersController] })(AppModule);
   const app = await NestFactory.create(AppModule, new ExpressAdapter(), createOptions);
   if (setup) setup(app);
   if (useLogger) {
