@@ -13,6 +13,8 @@
 //   node bench/http.callgrind.js --interceptors   # global interceptors: Nest's interceptor path, and what
 //                                             # IncidentScopeInterceptor adds to an app (saved as http-interceptors)
 //   node bench/http.callgrind.js --smoke      # a few requests, to check the mode works
+//   node bench/http.callgrind.js --interceptors --smoke --no-callgrind   # no valgrind: every set-up boots and
+//                                             # answers its routes, nothing counted (test/bench/transport-modes-smoke.spec.ts)
 //   options: --modes a,b  --nodes 20,24  --routes trivial,realistic  --windows N --requests N (counts per
 //   route and their size, default 3 x 200)  --merge (keep the latest results' other set-ups)  --jobs N
 //   (servers at once, default 2)  --save-as <name> (another results name, e.g. for BENCH_DIST=<dir> A/B
@@ -36,8 +38,9 @@ const { ROUTES } = require('./http.routes');
 
 /** @typedef {{ warmup: number, settle: number, requests: number, windows: number, connections: number }} CallgrindConfig */
 /**
- * mainPerRequest: the mean of the windows' counts per request (main thread); windows: each one.
- * @typedef {{ node: string, nodeVersion: string, mode: string, route: string, requests: number, mainPerRequest: number, totalPerRequest: number, windows: number[] }} CallgrindRun
+ * mainPerRequest: the mean of the windows' counts per request (main thread); windows: each one; interceptors: the
+ * server's global interceptors, as Nest registered them.
+ * @typedef {{ node: string, nodeVersion: string, mode: string, route: string, requests: number, mainPerRequest: number, totalPerRequest: number, windows: number[], interceptors?: string[] }} CallgrindRun
  */
 
 /** Set-ups measured by default, with the routes of each. @type {Array<[mode: string, routes: Array<keyof typeof ROUTES>]>} */
@@ -129,22 +132,23 @@ const NODE_ARGS = [
  * @param {CallgrindConfig} config
  * @param {Record<string, string>} builds  label -> dist directory
  * @param {string[]} [nodeArgs]  the server's flags
+ * @param {boolean} [instrument]  false: no valgrind, the same requests sent and nothing counted (NaN figures)
  * @returns {Promise<CallgrindRun[]>}
  */
-async function countServer(mode, routes, node, config, builds, nodeArgs = NODE_ARGS) {
+async function countServer(mode, routes, node, config, builds, nodeArgs = NODE_ARGS, instrument = true) {
   const [setup, label] = mode.split('@');
-  const session = callgrindSession(`${mode}-${node.label}`);
+  const session = instrument ? callgrindSession(`${mode}-${node.label}`) : undefined;
   const server = startServer(setup, {
     node: node.binary,
     nodeArgs,
-    wrapper: session.wrapper,
+    wrapper: session?.wrapper ?? [],
     readyTimeoutMs: 600_000,
     dist: label === undefined ? undefined : builds[label],
   });
   try {
-    const { port } = await server.ready;
+    const { port, interceptors } = await server.ready;
     for (const name of routes) await loadCount(port, ROUTES[name], config.warmup, config.connections);
-    session.on(server.pid);
+    session?.on(server.pid);
     /** @type {CallgrindRun[]} */
     const runs = [];
     for (const name of routes) {
@@ -153,9 +157,9 @@ async function countServer(mode, routes, node, config, builds, nodeArgs = NODE_A
       /** @type {Array<{ main: number, total: number }>} */
       const counts = [];
       for (let w = 0; w < config.windows; w++) {
-        session.zero(server.pid);
+        session?.zero(server.pid);
         await loadCount(port, ROUTES[name], config.requests, config.connections);
-        counts.push(session.dump(server.pid));
+        counts.push(session ? session.dump(server.pid) : { main: NaN, total: NaN });
       }
       const main = counts.reduce((sum, c) => sum + c.main, 0) / counts.length;
       const total = counts.reduce((sum, c) => sum + c.total, 0) / counts.length;
@@ -168,13 +172,16 @@ async function countServer(mode, routes, node, config, builds, nodeArgs = NODE_A
         mainPerRequest: main / config.requests,
         totalPerRequest: total / config.requests,
         windows: counts.map((c) => c.main / config.requests),
+        interceptors,
       });
-      progress(`http callgrind: ${node.label} ${mode} ${name}: ${Math.round(main / config.requests)} instructions/request (main thread)`);
+      progress(
+        `http callgrind: ${node.label} ${mode} ${name}: ${session ? `${Math.round(main / config.requests)} instructions/request (main thread)` : `${config.settle + config.windows * config.requests} requests answered (uninstrumented)`}`,
+      );
     }
     return runs;
   } finally {
     await server.stop();
-    session.cleanup();
+    session?.cleanup();
   }
 }
 
@@ -277,14 +284,16 @@ async function main(argv) {
     const i = argv.indexOf(name);
     return i >= 0 ? argv[i + 1] : undefined;
   };
-  const available = callgrindAvailable();
-  if (!available.ok) {
+  const instrument = !flag('--no-callgrind');
+  const available = instrument ? callgrindAvailable() : undefined;
+  if (available && !available.ok) {
     progress(`http callgrind: unavailable: ${available.reason}`);
     process.exitCode = 2;
     return;
   }
   if (!flag('--no-build')) ensureBuilt();
-  const smoke = flag('--smoke');
+  // Uninstrumented, the figures mean nothing: saved as a smoke run, never as the latest real one.
+  const smoke = flag('--smoke') || !instrument;
   const pieces = flag('--pieces');
   const interceptors = flag('--interceptors');
   const config = { ...CONFIG[smoke ? 'smoke' : 'full'] };
@@ -304,14 +313,15 @@ async function main(argv) {
     setups.map(([mode, routes]) => ({
       node,
       mode,
-      routes: smoke ? routes.slice(0, 1) : routes.filter((r) => !onlyRoutes || onlyRoutes.includes(r)),
+      // A smoke count takes the first route; uninstrumented, every route is cheap.
+      routes: smoke && instrument ? routes.slice(0, 1) : routes.filter((r) => !onlyRoutes || onlyRoutes.includes(r)),
     })),
   );
   /** @type {CallgrindRun[]} */
   const runs = [];
   const worker = async () => {
     for (let job = queue.shift(); job; job = queue.shift())
-      runs.push(...(await countServer(job.mode, job.routes, job.node, config, builds, nodeArgs)));
+      runs.push(...(await countServer(job.mode, job.routes, job.node, config, builds, nodeArgs, instrument)));
   };
   await Promise.all(Array.from({ length: jobs }, worker));
   const compared = Object.keys(builds).length > 0;
@@ -324,7 +334,8 @@ async function main(argv) {
     seconds: (Date.now() - started) / 1000,
     config,
     nodeArgs,
-    valgrind: available.version,
+    instrumented: instrument,
+    valgrind: available?.ok ? available.version : undefined,
     dist: process.env.BENCH_DIST ?? 'dist',
     ...(compared ? { builds } : {}),
     runs,
@@ -339,6 +350,17 @@ async function main(argv) {
     .filter(([, text]) => text)
     .map(([which, text]) => `Global interceptors: what each adds to its baseline (${which} of the windows):\n\n${text}\n\n`)
     .join('');
+  if (!instrument) {
+    const answered = table(
+      ['set-up', 'global interceptors', 'routes answered (uninstrumented: nothing counted)'],
+      queueOrder.map((mode) => {
+        const mine = sorted.filter((r) => r.mode === mode);
+        return [mode, mine[0]?.interceptors?.join(', ') || '(none)', mine.map((r) => `${r.node} ${r.route}`).join(', ')];
+      }),
+    );
+    process.stdout.write(`# HTTP set-ups, UNINSTRUMENTED: every server booted and answered\n\n${answered}\n\n(saved ${file})\n`);
+    return;
+  }
   process.stdout.write(
     `# HTTP instructions per request (callgrind, main thread${smoke ? ', SMOKE' : ''}; mean of ${config.windows} counts of ` +
       `${config.requests} requests per route after ${config.warmup} of warm-up)${Object.entries(builds)

@@ -95,7 +95,7 @@ async function connectClient(port) {
  * @param {import('./http.nodes').NodeBinary} node
  * @param {RpcConfig} config
  * @param {{ builds: Record<string, string>, nodeArgs: string[], instrument: boolean }} options
- * @returns {Promise<{ runs: CallgrindRun[], scope: string }>}
+ * @returns {Promise<{ runs: CallgrindRun[], scope: string, interceptors: string[] }>}
  */
 async function countServer(mode, routes, node, config, { builds, nodeArgs, instrument }) {
   const [setup, label] = mode.split('@');
@@ -111,7 +111,7 @@ async function countServer(mode, routes, node, config, { builds, nodeArgs, instr
   /** @type {Awaited<ReturnType<typeof connectClient>> | undefined} */
   let client;
   try {
-    const { port } = await server.ready;
+    const { port, interceptors = [] } = await server.ready;
     client = await connectClient(port);
     // Which scope a handler runs in: the set-up must be what it is named for.
     const { scope } = await client.ask({ cmd: 'check' });
@@ -142,12 +142,13 @@ async function countServer(mode, routes, node, config, { builds, nodeArgs, instr
         mainPerRequest: main / config.requests,
         totalPerRequest: total / config.requests,
         windows: counts.map((c) => c.main / config.requests),
+        interceptors,
       });
       progress(
         `rpc callgrind: ${node.label} ${mode} ${name}: ${session ? `${Math.round(main / config.requests)} instructions/message (main thread)` : `${config.settle + config.windows * config.requests} messages answered (uninstrumented)`}`,
       );
     }
-    return { runs, scope };
+    return { runs, scope, interceptors };
   } finally {
     client?.close();
     await server.stop();
@@ -213,13 +214,13 @@ async function main(argv) {
   const queue = nodes.flatMap((node) => modes.map((mode) => ({ node, mode })));
   /** @type {CallgrindRun[]} */
   const runs = [];
-  /** @type {Array<{ node: string, mode: string, scope: string }>} */
+  /** @type {Array<{ node: string, mode: string, scope: string, interceptors: string[] }>} */
   const checks = [];
   const worker = async () => {
     for (let job = queue.shift(); job; job = queue.shift()) {
       const result = await countServer(job.mode, routes, job.node, config, { builds, nodeArgs, instrument });
       runs.push(...result.runs);
-      checks.push({ node: job.node.label, mode: job.mode, scope: result.scope });
+      checks.push({ node: job.node.label, mode: job.mode, scope: result.scope, interceptors: result.interceptors });
     }
   };
   await Promise.all(Array.from({ length: jobs }, worker));
@@ -242,10 +243,10 @@ async function main(argv) {
   const order = (/** @type {string} */ mode) => modes.indexOf(mode);
   const sorted = [...runs].sort((a, b) => order(a.mode) - order(b.mode));
   const checkTable = table(
-    ['set-up', 'what it is', "a handler's scope (checked)"],
+    ['set-up', 'what it is', 'global interceptors', "a handler's scope (checked)"],
     [...checks]
       .sort((a, b) => order(a.mode) - order(b.mode))
-      .map((c) => [`${c.mode} (${c.node})`, RPC_MODES[c.mode.split('@')[0]].label, c.scope]),
+      .map((c) => [`${c.mode} (${c.node})`, RPC_MODES[c.mode.split('@')[0]].label, c.interceptors.join(', ') || '(none)', c.scope]),
   );
   /** @param {string} which @param {(run: CallgrindRun) => number} figure */
   const section = (which, figure) =>

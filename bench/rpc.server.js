@@ -9,6 +9,7 @@ require('reflect-metadata');
 const { Module } = require('@nestjs/common');
 const { NestFactory } = require('@nestjs/core');
 const { Transport } = require('@nestjs/microservices');
+const { globalInterceptors } = require('./http.server');
 const { loadLibrary } = require('./library');
 const { rpcMode } = require('./rpc.modes');
 const { OrderMessages, state } = require('./rpc.routes');
@@ -40,7 +41,7 @@ async function main() {
   process.on('message', (/** @type {import('./http.server').ServerCommand} */ message) => {
     if (message.cmd === 'exit') app.close().finally(() => process.exit(0));
   });
-  send({ type: 'ready', port, pid: process.pid });
+  send({ type: 'ready', port, pid: process.pid, interceptors: globalInterceptors(app) });
 }
 
 main().catch((error) => {
