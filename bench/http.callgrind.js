@@ -27,9 +27,9 @@
 // Counted: every thread; with the V8 flags below everything runs on the main
 // thread (the total is kept as a check).
 const { callgrindAvailable, callgrindSession } = require('./callgrind');
-const fs = require('node:fs');
 const path = require('node:path');
-const { ROOT, RESULTS_DIR, ensureBuilt, fmt, median, pct, progress, saveResults, table } = require('./common');
+const { ROOT, ensureBuilt, median, progress, saveResults, table } = require('./common');
+const { INTERCEPTOR_DIFFERENCES, previousRuns, renderDifferences, renderRuns } = require('./callgrind.tables');
 const { parseBuilds } = require('./library');
 const { MODES } = require('./http.modes');
 const { nodeBinaries } = require('./http.nodes');
@@ -37,11 +37,7 @@ const { loadCount, startServer } = require('./http.process');
 const { ROUTES } = require('./http.routes');
 
 /** @typedef {{ warmup: number, settle: number, requests: number, windows: number, connections: number }} CallgrindConfig */
-/**
- * mainPerRequest: the mean of the windows' counts per request (main thread); windows: each one; interceptors: the
- * server's global interceptors, as Nest registered them.
- * @typedef {{ node: string, nodeVersion: string, mode: string, route: string, requests: number, mainPerRequest: number, totalPerRequest: number, windows: number[], interceptors?: string[] }} CallgrindRun
- */
+/** @typedef {import('./callgrind.tables').CallgrindRun} CallgrindRun */
 
 /** Set-ups measured by default, with the routes of each. @type {Array<[mode: string, routes: Array<keyof typeof ROUTES>]>} */
 const SETUPS = [
@@ -82,17 +78,6 @@ const INTERCEPTOR_SETUPS = [
   'incident+noop-interceptor',
   'incident+interceptor+noop',
 ].map((mode) => [mode, ['trivial', 'realistic']]);
-/**
- * The differences the --interceptors run is for: [what, set-up, its baseline].
- * @type {Array<[label: string, mode: string, base: string]>}
- */
-const INTERCEPTOR_DIFFERENCES = [
-  ["Nest's interceptor path: a no-op global interceptor, logging disabled", 'disabled+noop-interceptor', 'disabled'],
-  ['a no-op global interceptor, in an app with this module', 'incident+noop-interceptor', 'incident'],
-  ["IncidentScopeInterceptor, the app's only global interceptor", 'incident+interceptor', 'incident'],
-  ['IncidentScopeInterceptor added to an app that has a global interceptor', 'incident+interceptor+noop', 'incident+noop-interceptor'],
-];
-
 /**
  * warmup: requests per route uninstrumented (fast), then `settle` instrumented and
  * not counted, then `windows` counts of `requests` each; the figure is their
@@ -183,79 +168,6 @@ async function countServer(mode, routes, node, config, builds, nodeArgs = NODE_A
     await server.stop();
     session?.cleanup();
   }
-}
-
-/**
- * The runs of the latest results of this name that this run did not redo (--merge: re-count one set-up).
- * @param {string} name
- * @param {CallgrindRun[]} runs
- * @returns {CallgrindRun[]}
- */
-function previousRuns(name, runs) {
-  const file = path.join(RESULTS_DIR, `${name}-latest.json`);
-  if (!fs.existsSync(file)) return [];
-  const key = (/** @type {CallgrindRun} */ r) => `${r.node}|${r.mode}|${r.route}`;
-  const redone = new Set(runs.map(key));
-  return /** @type {CallgrindRun[]} */ (JSON.parse(fs.readFileSync(file, 'utf8')).runs).filter((r) => !redone.has(key(r)));
-}
-
-/**
- * Instructions per request by node, mode and route, and against `disabled` of the same node and route.
- * @param {CallgrindRun[]} runs
- * @param {(run: CallgrindRun) => number} figure  the mean of the windows (the saved figure), or their median
- * @param {string} [unit]  what one count is of: req (HTTP), msg (microservice)
- */
-function renderRuns(runs, figure, unit = 'req') {
-  const get = (/** @type {string} */ node, /** @type {string} */ mode, /** @type {string} */ route) => {
-    const run = runs.find((r) => r.node === node && r.mode === mode && r.route === route);
-    return run && figure(run);
-  };
-  const nodes = [...new Set(runs.map((r) => r.node))];
-  const routes = [...new Set(runs.map((r) => r.route))];
-  const modes = [...new Set(runs.map((r) => r.mode))];
-  const columns = nodes.flatMap((node) => routes.map((route) => ({ node, route })));
-  return table(
-    ['set-up', ...columns.map(({ node, route }) => `${node} ${route}: instructions/${unit} (vs disabled)`)],
-    modes.map((mode) => [
-      mode,
-      ...columns.map(({ node, route }) => {
-        const value = get(node, mode, route);
-        const floor = get(node, 'disabled', route);
-        if (value === undefined) return '';
-        return mode === 'disabled' || floor === undefined ? fmt(value, 0) : `${fmt(value, 0)} (${pct(value / floor - 1)})`;
-      }),
-    ]),
-  );
-}
-
-/**
- * What one set-up adds to its baseline (same node and route), in instructions per request and in % of the baseline.
- * @param {CallgrindRun[]} runs
- * @param {Array<[label: string, mode: string, base: string]>} differences
- * @param {(run: CallgrindRun) => number} figure
- * @param {string} [unit]
- */
-function renderDifferences(runs, differences, figure, unit = 'req') {
-  const get = (/** @type {string} */ node, /** @type {string} */ mode, /** @type {string} */ route) => {
-    const run = runs.find((r) => r.node === node && r.mode === mode && r.route === route);
-    return run ? figure(run) : NaN;
-  };
-  const nodes = [...new Set(runs.map((r) => r.node))];
-  const routes = [...new Set(runs.map((r) => r.route))];
-  const columns = nodes.flatMap((node) => routes.map((route) => ({ node, route })));
-  const rows = differences
-    .filter(([, mode, base]) => runs.some((r) => r.mode === mode) && runs.some((r) => r.mode === base))
-    .map(([label, mode, base]) => [
-      `${label} (\`${mode}\` - \`${base}\`)`,
-      ...columns.map(({ node, route }) => {
-        const value = get(node, mode, route);
-        const floor = get(node, base, route);
-        if (!Number.isFinite(value) || !Number.isFinite(floor)) return '';
-        return `${value >= floor ? '+' : ''}${fmt(value - floor, 0)} (${pct(value / floor - 1)})`;
-      }),
-    ]);
-  if (rows.length === 0) return '';
-  return table(['what it adds', ...columns.map(({ node, route }) => `${node} ${route}: instructions/${unit} (vs its baseline)`)], rows);
 }
 
 /**
@@ -379,4 +291,4 @@ if (require.main === module) {
   });
 }
 
-module.exports = { INTERCEPTOR_DIFFERENCES, NODE_ARGS, previousRuns, renderDifferences, renderRuns };
+module.exports = { NODE_ARGS };

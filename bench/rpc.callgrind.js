@@ -26,15 +26,16 @@ const path = require('node:path');
 const { ClientProxyFactory, Transport } = require('@nestjs/microservices');
 const { lastValueFrom } = require('rxjs');
 const { callgrindAvailable, callgrindSession } = require('./callgrind');
-const { ROOT, ensureBuilt, fmt, median, progress, ratio, saveResults, table } = require('./common');
-const { NODE_ARGS, previousRuns, renderDifferences, renderRuns } = require('./http.callgrind');
+const { ROOT, ensureBuilt, fmt, median, progress, saveResults, table } = require('./common');
+const { RPC_DIFFERENCES, RPC_RATIOS, previousRuns, renderDifferences, renderRatios, renderRuns } = require('./callgrind.tables');
+const { NODE_ARGS } = require('./http.callgrind');
 const { nodeBinaries } = require('./http.nodes');
 const { startServer } = require('./http.process');
 const { parseBuilds } = require('./library');
 const { RPC_MODES } = require('./rpc.modes');
 const { RPC_ROUTES } = require('./rpc.routes');
 
-/** @typedef {import('./http.callgrind').CallgrindRun} CallgrindRun */
+/** @typedef {import('./callgrind.tables').CallgrindRun} CallgrindRun */
 /** @typedef {{ warmup: number, settle: number, requests: number, windows: number }} RpcConfig */
 /** @typedef {keyof typeof RPC_ROUTES} RouteName */
 
@@ -48,22 +49,6 @@ const CONFIG = {
   full: { warmup: 3000, settle: 300, requests: 200, windows: 3 },
   smoke: { warmup: 20, settle: 5, requests: 20, windows: 1 },
 };
-/** @type {Array<[label: string, mode: string, base: string]>} */
-const DIFFERENCES = [
-  ["Nest's interceptor path: a no-op global interceptor, logging disabled", 'disabled+noop-interceptor', 'disabled'],
-  ['this module, messages in the global scope', 'incident', 'disabled'],
-  ['IncidentScopeInterceptor: a scope per message', 'incident+interceptor', 'incident'],
-  ['this module with IncidentScopeInterceptor, all in', 'incident+interceptor', 'disabled'],
-  ['a no-op global interceptor, in an app with this module', 'incident+noop-interceptor', 'incident'],
-  ['IncidentScopeInterceptor added to an app that has a global interceptor', 'incident+interceptor+noop', 'incident+noop-interceptor'],
-];
-/** Ratios printed: [what, numerator set-up, denominator set-up]. @type {Array<[label: string, mode: string, base: string]>} */
-const RATIOS = [
-  ['ConsoleLogger printing debug / this module with IncidentScopeInterceptor', 'console', 'incident+interceptor'],
-  ['ConsoleLogger printing debug / this module without it', 'console', 'incident'],
-  ['ConsoleLogger, debug filtered out / this module with IncidentScopeInterceptor', 'console-nodebug', 'incident+interceptor'],
-];
-
 /**
  * A TCP ClientProxy connected to the server; `send(route, n)` sends n messages one after the other and
  * rejects on a wrong reply.
@@ -156,25 +141,6 @@ async function countServer(mode, routes, node, config, { builds, nodeArgs, instr
   }
 }
 
-/**
- * numerator / denominator per node and handler (same node and handler), e.g. ConsoleLogger's instructions / ours.
- * @param {CallgrindRun[]} runs
- * @param {(run: CallgrindRun) => number} figure
- */
-function renderRatios(runs, figure) {
-  const get = (/** @type {string} */ node, /** @type {string} */ mode, /** @type {string} */ route) => {
-    const run = runs.find((r) => r.node === node && r.mode === mode && r.route === route);
-    return run ? figure(run) : NaN;
-  };
-  const nodes = [...new Set(runs.map((r) => r.node))];
-  const routes = [...new Set(runs.map((r) => r.route))];
-  const columns = nodes.flatMap((node) => routes.map((route) => ({ node, route })));
-  const rows = RATIOS.filter(([, mode, base]) => runs.some((r) => r.mode === mode) && runs.some((r) => r.mode === base)).map(
-    ([label, mode, base]) => [label, ...columns.map(({ node, route }) => ratio(get(node, mode, route) / get(node, base, route)))],
-  );
-  return rows.length ? table(['ratio of instructions per message', ...columns.map(({ node, route }) => `${node} ${route}`)], rows) : '';
-}
-
 /** @param {string[]} argv */
 async function main(argv) {
   const flag = (/** @type {string} */ name) => argv.includes(name);
@@ -254,8 +220,8 @@ async function main(argv) {
       `## Instructions per message (${which} of the windows)`,
       renderRuns(sorted, figure, 'msg'),
       `What each set-up adds to its baseline (${which}):`,
-      renderDifferences(sorted, DIFFERENCES, figure, 'msg'),
-      renderRatios(sorted, figure),
+      renderDifferences(sorted, RPC_DIFFERENCES, figure, 'msg'),
+      renderRatios(sorted, RPC_RATIOS, figure, 'message'),
     ]
       .filter(Boolean)
       .join('\n\n');
@@ -284,4 +250,4 @@ if (require.main === module) {
   });
 }
 
-module.exports = { DIFFERENCES, RATIOS, SETUPS };
+module.exports = { SETUPS };

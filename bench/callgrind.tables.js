@@ -1,0 +1,140 @@
+// @ts-check
+'use strict';
+// The tables of the instruction-count sub-commands (bench/http.callgrind.js,
+// bench/rpc.callgrind.js), also rendered on the performance page from the
+// results the HTTP part attaches (bench/http.js): no Nest, no valgrind here.
+const fs = require('node:fs');
+const path = require('node:path');
+const { RESULTS_DIR, fmt, pct, ratio, table } = require('./common');
+
+/**
+ * mainPerRequest: the mean of the windows' counts per request (main thread); windows: each one; interceptors: the
+ * server's global interceptors, as Nest registered them.
+ * @typedef {{ node: string, nodeVersion: string, mode: string, route: string, requests: number, mainPerRequest: number, totalPerRequest: number, windows: number[], interceptors?: string[] }} CallgrindRun
+ */
+
+/**
+ * The differences the --interceptors run is for: [what, set-up, its baseline].
+ * @type {Array<[label: string, mode: string, base: string]>}
+ */
+const INTERCEPTOR_DIFFERENCES = [
+  ["Nest's interceptor path: a no-op global interceptor, logging disabled", 'disabled+noop-interceptor', 'disabled'],
+  ['a no-op global interceptor, in an app with this module', 'incident+noop-interceptor', 'incident'],
+  ["IncidentScopeInterceptor, the app's only global interceptor", 'incident+interceptor', 'incident'],
+  ['IncidentScopeInterceptor added to an app that has a global interceptor', 'incident+interceptor+noop', 'incident+noop-interceptor'],
+];
+
+/**
+ * The microservice run's differences (bench/rpc.callgrind.js): [what, set-up, its baseline].
+ * @type {Array<[label: string, mode: string, base: string]>}
+ */
+const RPC_DIFFERENCES = [
+  ["Nest's interceptor path: a no-op global interceptor, logging disabled", 'disabled+noop-interceptor', 'disabled'],
+  ['this module, messages in the global scope', 'incident', 'disabled'],
+  ['IncidentScopeInterceptor: a scope per message', 'incident+interceptor', 'incident'],
+  ['this module with IncidentScopeInterceptor, all in', 'incident+interceptor', 'disabled'],
+  ['a no-op global interceptor, in an app with this module', 'incident+noop-interceptor', 'incident'],
+  ['IncidentScopeInterceptor added to an app that has a global interceptor', 'incident+interceptor+noop', 'incident+noop-interceptor'],
+];
+/** The microservice run's ratios: [what, numerator set-up, denominator set-up]. @type {Array<[label: string, mode: string, base: string]>} */
+const RPC_RATIOS = [
+  ['ConsoleLogger printing debug / this module with IncidentScopeInterceptor', 'console', 'incident+interceptor'],
+  ['ConsoleLogger printing debug / this module without it', 'console', 'incident'],
+  ['ConsoleLogger, debug filtered out / this module with IncidentScopeInterceptor', 'console-nodebug', 'incident+interceptor'],
+];
+
+/**
+ * The runs of the latest results of this name that this run did not redo (--merge: re-count one set-up).
+ * @param {string} name
+ * @param {CallgrindRun[]} runs
+ * @returns {CallgrindRun[]}
+ */
+function previousRuns(name, runs) {
+  const file = path.join(RESULTS_DIR, `${name}-latest.json`);
+  if (!fs.existsSync(file)) return [];
+  const key = (/** @type {CallgrindRun} */ r) => `${r.node}|${r.mode}|${r.route}`;
+  const redone = new Set(runs.map(key));
+  return /** @type {CallgrindRun[]} */ (JSON.parse(fs.readFileSync(file, 'utf8')).runs).filter((r) => !redone.has(key(r)));
+}
+
+/**
+ * Instructions per request by node, mode and route, and against `disabled` of the same node and route.
+ * @param {CallgrindRun[]} runs
+ * @param {(run: CallgrindRun) => number} figure  the mean of the windows (the saved figure), or their median
+ * @param {string} [unit]  what one count is of: req (HTTP), msg (microservice)
+ */
+function renderRuns(runs, figure, unit = 'req') {
+  const get = (/** @type {string} */ node, /** @type {string} */ mode, /** @type {string} */ route) => {
+    const run = runs.find((r) => r.node === node && r.mode === mode && r.route === route);
+    return run && figure(run);
+  };
+  const nodes = [...new Set(runs.map((r) => r.node))];
+  const routes = [...new Set(runs.map((r) => r.route))];
+  const modes = [...new Set(runs.map((r) => r.mode))];
+  const columns = nodes.flatMap((node) => routes.map((route) => ({ node, route })));
+  return table(
+    ['set-up', ...columns.map(({ node, route }) => `${node} ${route}: instructions/${unit} (vs disabled)`)],
+    modes.map((mode) => [
+      mode,
+      ...columns.map(({ node, route }) => {
+        const value = get(node, mode, route);
+        const floor = get(node, 'disabled', route);
+        if (value === undefined) return '';
+        return mode === 'disabled' || floor === undefined ? fmt(value, 0) : `${fmt(value, 0)} (${pct(value / floor - 1)})`;
+      }),
+    ]),
+  );
+}
+
+/**
+ * What one set-up adds to its baseline (same node and route), in instructions per request and in % of the baseline.
+ * @param {CallgrindRun[]} runs
+ * @param {Array<[label: string, mode: string, base: string]>} differences
+ * @param {(run: CallgrindRun) => number} figure
+ * @param {string} [unit]
+ */
+function renderDifferences(runs, differences, figure, unit = 'req') {
+  const get = (/** @type {string} */ node, /** @type {string} */ mode, /** @type {string} */ route) => {
+    const run = runs.find((r) => r.node === node && r.mode === mode && r.route === route);
+    return run ? figure(run) : NaN;
+  };
+  const nodes = [...new Set(runs.map((r) => r.node))];
+  const routes = [...new Set(runs.map((r) => r.route))];
+  const columns = nodes.flatMap((node) => routes.map((route) => ({ node, route })));
+  const rows = differences
+    .filter(([, mode, base]) => runs.some((r) => r.mode === mode) && runs.some((r) => r.mode === base))
+    .map(([label, mode, base]) => [
+      `${label} (\`${mode}\` - \`${base}\`)`,
+      ...columns.map(({ node, route }) => {
+        const value = get(node, mode, route);
+        const floor = get(node, base, route);
+        if (!Number.isFinite(value) || !Number.isFinite(floor)) return '';
+        return `${value >= floor ? '+' : ''}${fmt(value - floor, 0)} (${pct(value / floor - 1)})`;
+      }),
+    ]);
+  if (rows.length === 0) return '';
+  return table(['what it adds', ...columns.map(({ node, route }) => `${node} ${route}: instructions/${unit} (vs its baseline)`)], rows);
+}
+
+/**
+ * numerator / denominator per node and route (same node and route), e.g. ConsoleLogger's instructions / ours.
+ * @param {CallgrindRun[]} runs
+ * @param {Array<[label: string, mode: string, base: string]>} ratios
+ * @param {(run: CallgrindRun) => number} figure
+ * @param {string} [unit]
+ */
+function renderRatios(runs, ratios, figure, unit = 'req') {
+  const get = (/** @type {string} */ node, /** @type {string} */ mode, /** @type {string} */ route) => {
+    const run = runs.find((r) => r.node === node && r.mode === mode && r.route === route);
+    return run ? figure(run) : NaN;
+  };
+  const nodes = [...new Set(runs.map((r) => r.node))];
+  const routes = [...new Set(runs.map((r) => r.route))];
+  const columns = nodes.flatMap((node) => routes.map((route) => ({ node, route })));
+  const rows = ratios
+    .filter(([, mode, base]) => runs.some((r) => r.mode === mode) && runs.some((r) => r.mode === base))
+    .map(([label, mode, base]) => [label, ...columns.map(({ node, route }) => ratio(get(node, mode, route) / get(node, base, route)))]);
+  return rows.length ? table([`ratio of instructions per ${unit}`, ...columns.map(({ node, route }) => `${node} ${route}`)], rows) : '';
+}
+
+module.exports = { INTERCEPTOR_DIFFERENCES, RPC_DIFFERENCES, RPC_RATIOS, previousRuns, renderDifferences, renderRatios, renderRuns };
