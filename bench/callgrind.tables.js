@@ -8,10 +8,33 @@ const path = require('node:path');
 const { RESULTS_DIR, fmt, pct, ratio, table } = require('./common');
 
 /**
- * mainPerRequest: the mean of the windows' counts per request (main thread); windows: each one; interceptors: the
- * server's global interceptors, as Nest registered them.
- * @typedef {{ node: string, nodeVersion: string, mode: string, route: string, requests: number, mainPerRequest: number, totalPerRequest: number, windows: number[], interceptors?: string[] }} CallgrindRun
+ * mainPerRequest: the mean of the windows' counts per request (main thread); windows: each one; compile and gc:
+ * the part of each window that went to V8's compilers and to garbage collection (bench/callgrind.js breakdown; runs
+ * saved before they existed lack them); interceptors: the server's global interceptors, as Nest registered them.
+ * @typedef {{
+ *   node: string, nodeVersion: string, mode: string, route: string, requests: number, mainPerRequest: number,
+ *   totalPerRequest: number, windows: number[], compile?: number[], gc?: number[], interceptors?: string[],
+ * }} CallgrindRun
  */
+
+/** @param {number[]} values */
+const mean = (values) => (values.length === 0 ? NaN : values.reduce((sum, v) => sum + v, 0) / values.length);
+
+/**
+ * The figures of a run, per request or message (NaN when the run has no breakdown):
+ * all: the mean of the windows, everything counted; noJit: without V8's compilations (done once, they land in
+ * whichever window reached a tiering budget), the collections kept and averaged over the windows, which is
+ * what a long-running server pays; steady: without the collections either, the code path alone, which the
+ * windows repeat within ~1%; compile and gc: the means of what was left out.
+ */
+const FIGURES = {
+  all: (/** @type {CallgrindRun} */ r) => r.mainPerRequest,
+  noJit: (/** @type {CallgrindRun} */ r) => (r.compile ? mean(r.windows.map((w, i) => w - (r.compile?.[i] ?? NaN))) : NaN),
+  steady: (/** @type {CallgrindRun} */ r) =>
+    r.compile && r.gc ? mean(r.windows.map((w, i) => w - (r.compile?.[i] ?? NaN) - (r.gc?.[i] ?? NaN))) : NaN,
+  compile: (/** @type {CallgrindRun} */ r) => mean(r.compile ?? []),
+  gc: (/** @type {CallgrindRun} */ r) => mean(r.gc ?? []),
+};
 
 /**
  * The differences the --interceptors run is for: [what, set-up, its baseline].
@@ -137,4 +160,70 @@ function renderRatios(runs, ratios, figure, unit = 'req') {
   return rows.length ? table([`ratio of instructions per ${unit}`, ...columns.map(({ node, route }) => `${node} ${route}`)], rows) : '';
 }
 
-module.exports = { INTERCEPTOR_DIFFERENCES, RPC_DIFFERENCES, RPC_RATIOS, previousRuns, renderDifferences, renderRatios, renderRuns };
+/**
+ * The tables of a count (the runners print them; the performance page shows the first four): instructions
+ * without compilations; what each set-up adds to its baseline, with the collections and without them; the
+ * ratios; where the rest went; and everything, as the default HTTP table counts it.
+ * @param {CallgrindRun[]} runs
+ * @param {{ differences: Array<[label: string, mode: string, base: string]>, ratios?: Array<[label: string, mode: string, base: string]>, unit: string, page?: boolean }} options
+ *   unit: `req` or `msg`; page: the performance page's subset
+ */
+function renderCounts(runs, { differences, ratios = [], unit, page = false }) {
+  const noun = unit === 'req' ? 'request' : 'message';
+  const breakdown = table(
+    ['set-up', ...columnsOf(runs).map(({ node, route }) => `${node} ${route}: compilation / collections per ${unit}`)],
+    [...new Set(runs.map((r) => r.mode))].map((mode) => [
+      mode,
+      ...columnsOf(runs).map(({ node, route }) => {
+        const run = runs.find((r) => r.node === node && r.mode === mode && r.route === route);
+        return run ? `${fmt(FIGURES.compile(run), 0)} / ${fmt(FIGURES.gc(run), 0)}` : '';
+      }),
+    ]),
+  );
+  /** @type {Array<[heading: string, body: string]>} */
+  const sections = [
+    [
+      `Instructions per ${noun}, V8's compilations left out (collections kept, averaged over the windows):`,
+      renderRuns(runs, FIGURES.noJit, unit),
+    ],
+    [
+      `What each set-up adds to its baseline, ${noun} for ${noun} (compilations left out):`,
+      renderDifferences(runs, differences, FIGURES.noJit, unit),
+    ],
+    [
+      'The same, collections left out too (the code path alone: its windows agree within ~1%; a set-up that allocates more ' +
+        'also pays more scavenges, which the table above keeps):',
+      renderDifferences(runs, differences, FIGURES.steady, unit),
+    ],
+    ['', renderRatios(runs, ratios, FIGURES.noJit, noun)],
+  ];
+  if (!page) {
+    sections.push(
+      [`Left out above, per ${unit} (mean of the windows): V8's compilations / garbage collection (scavenges):`, breakdown],
+      ['Everything counted (mean of the windows), as the HTTP table of the performance page counts:', renderRuns(runs, FIGURES.all, unit)],
+    );
+  }
+  return sections
+    .filter(([, body]) => body)
+    .map(([heading, body]) => (heading ? `${heading}\n\n${body}` : body))
+    .join('\n\n');
+}
+
+/** Node x route columns of some runs. @param {CallgrindRun[]} runs */
+function columnsOf(runs) {
+  const nodes = [...new Set(runs.map((r) => r.node))];
+  const routes = [...new Set(runs.map((r) => r.route))];
+  return nodes.flatMap((node) => routes.map((route) => ({ node, route })));
+}
+
+module.exports = {
+  FIGURES,
+  renderCounts,
+  INTERCEPTOR_DIFFERENCES,
+  RPC_DIFFERENCES,
+  RPC_RATIOS,
+  previousRuns,
+  renderDifferences,
+  renderRatios,
+  renderRuns,
+};

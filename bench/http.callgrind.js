@@ -29,7 +29,7 @@
 const { callgrindAvailable, callgrindSession } = require('./callgrind');
 const path = require('node:path');
 const { ROOT, ensureBuilt, median, progress, saveResults, table } = require('./common');
-const { INTERCEPTOR_DIFFERENCES, previousRuns, renderDifferences, renderRuns } = require('./callgrind.tables');
+const { INTERCEPTOR_DIFFERENCES, previousRuns, renderCounts, renderRuns } = require('./callgrind.tables');
 const { parseBuilds } = require('./library');
 const { MODES } = require('./http.modes');
 const { nodeBinaries } = require('./http.nodes');
@@ -139,12 +139,12 @@ async function countServer(mode, routes, node, config, builds, nodeArgs = NODE_A
     for (const name of routes) {
       // Instrumented but not counted: V8 still compiles a little after the warm-up.
       await loadCount(port, ROUTES[name], config.settle, config.connections);
-      /** @type {Array<{ main: number, total: number }>} */
+      /** @type {Array<{ main: number, total: number, compile: number, gc: number }>} */
       const counts = [];
       for (let w = 0; w < config.windows; w++) {
         session?.zero(server.pid);
         await loadCount(port, ROUTES[name], config.requests, config.connections);
-        counts.push(session ? session.dump(server.pid) : { main: NaN, total: NaN });
+        counts.push(session ? session.dump(server.pid) : { main: NaN, total: NaN, compile: NaN, gc: NaN });
       }
       const main = counts.reduce((sum, c) => sum + c.main, 0) / counts.length;
       const total = counts.reduce((sum, c) => sum + c.total, 0) / counts.length;
@@ -157,6 +157,8 @@ async function countServer(mode, routes, node, config, builds, nodeArgs = NODE_A
         mainPerRequest: main / config.requests,
         totalPerRequest: total / config.requests,
         windows: counts.map((c) => c.main / config.requests),
+        compile: counts.map((c) => c.compile / config.requests),
+        gc: counts.map((c) => c.gc / config.requests),
         interceptors,
       });
       progress(
@@ -255,13 +257,7 @@ async function main(argv) {
   const queueOrder = setups.map(([mode]) => mode);
   const order = (/** @type {CallgrindRun} */ r) => queueOrder.indexOf(r.mode);
   const sorted = [...runs].sort((a, b) => order(a) - order(b));
-  const differences = [
-    ['mean', renderDifferences(sorted, INTERCEPTOR_DIFFERENCES, (r) => r.mainPerRequest)],
-    ['median', renderDifferences(sorted, INTERCEPTOR_DIFFERENCES, (r) => median(r.windows))],
-  ]
-    .filter(([, text]) => text)
-    .map(([which, text]) => `Global interceptors: what each adds to its baseline (${which} of the windows):\n\n${text}\n\n`)
-    .join('');
+  const counts = renderCounts(sorted, { differences: INTERCEPTOR_DIFFERENCES, unit: 'req' });
   if (!instrument) {
     const answered = table(
       ['set-up', 'global interceptors', 'routes answered (uninstrumented: nothing counted)'],
@@ -279,7 +275,7 @@ async function main(argv) {
         .map(([label, dir]) => `; @${label}: ${path.relative(ROOT, dir)}`)
         .join('')}\n\n${renderRuns(sorted, (r) => r.mainPerRequest)}\n\n` +
       'Median of the windows (a window that caught a collection or a compilation weighs less; the mean above keeps ' +
-      `that work, as the performance page does):\n\n${renderRuns(sorted, (r) => median(r.windows))}\n\n${differences}(saved ${file})\n`,
+      `that work, as the performance page does):\n\n${renderRuns(sorted, (r) => median(r.windows))}\n\n## Compilations and collections apart\n\n${counts}\n\n(saved ${file})\n`,
   );
   progress(`http callgrind: saved ${file}`);
 }

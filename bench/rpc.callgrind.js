@@ -16,7 +16,7 @@
 //   node bench/rpc.callgrind.js --smoke --no-callgrind   # no valgrind: boots every set-up, checks its scope,
 //                                                        # sends messages (test/bench/rpc-smoke.spec.ts)
 //   options: --modes a,b (any mode of bench/rpc.modes.js, `<mode>@<label>` on another build)  --nodes 20,24
-//   --routes quiet,trivial,realistic  --windows N --messages N (counts per handler and their size, default 3 x 200)
+//   --routes quiet,trivial,realistic  --windows N --messages N (counts per handler and their size, default 4 x 500)
 //   --merge (keep the latest results' other set-ups)  --jobs N (servers at once, default 2)  --save-as <name>
 //   --node-args "<flags>"  --build <label>=<dist dir> (repeatable)  BENCH_HTTP_NODES=24 (other Node majors)
 // Prints instructions per message (mean and median of the windows, vs disabled), what each set-up adds to
@@ -26,8 +26,8 @@ const path = require('node:path');
 const { ClientProxyFactory, Transport } = require('@nestjs/microservices');
 const { lastValueFrom } = require('rxjs');
 const { callgrindAvailable, callgrindSession } = require('./callgrind');
-const { ROOT, ensureBuilt, fmt, median, progress, saveResults, table } = require('./common');
-const { RPC_DIFFERENCES, RPC_RATIOS, previousRuns, renderDifferences, renderRatios, renderRuns } = require('./callgrind.tables');
+const { ROOT, ensureBuilt, fmt, progress, saveResults, table } = require('./common');
+const { RPC_DIFFERENCES, RPC_RATIOS, previousRuns, renderCounts } = require('./callgrind.tables');
 const { NODE_ARGS } = require('./http.callgrind');
 const { nodeBinaries } = require('./http.nodes');
 const { startServer } = require('./http.process');
@@ -46,7 +46,9 @@ const SETUPS = ['disabled', 'disabled+noop-interceptor', 'incident', 'incident+i
 const ROUTE_NAMES = ['quiet', 'trivial', 'realistic'];
 /** As bench/http.callgrind.js: `requests` is the messages per window. @type {{ full: RpcConfig, smoke: RpcConfig }} */
 const CONFIG = {
-  full: { warmup: 3000, settle: 300, requests: 200, windows: 3 },
+  // 2,000 messages counted per handler: a scavenge comes every few hundred (~20M instructions on Node 20), so
+  // the collections' share averages over several.
+  full: { warmup: 3000, settle: 300, requests: 500, windows: 4 },
   smoke: { warmup: 20, settle: 5, requests: 20, windows: 1 },
 };
 /**
@@ -109,12 +111,12 @@ async function countServer(mode, routes, node, config, { builds, nodeArgs, instr
     for (const name of routes) {
       // Instrumented but not counted: V8 still compiles a little after the warm-up.
       await client.send(RPC_ROUTES[name], config.settle);
-      /** @type {Array<{ main: number, total: number }>} */
+      /** @type {Array<{ main: number, total: number, compile: number, gc: number }>} */
       const counts = [];
       for (let w = 0; w < config.windows; w++) {
         session?.zero(server.pid);
         await client.send(RPC_ROUTES[name], config.requests);
-        counts.push(session ? session.dump(server.pid) : { main: NaN, total: NaN });
+        counts.push(session ? session.dump(server.pid) : { main: NaN, total: NaN, compile: NaN, gc: NaN });
       }
       const main = counts.reduce((sum, c) => sum + c.main, 0) / counts.length;
       const total = counts.reduce((sum, c) => sum + c.total, 0) / counts.length;
@@ -127,6 +129,8 @@ async function countServer(mode, routes, node, config, { builds, nodeArgs, instr
         mainPerRequest: main / config.requests,
         totalPerRequest: total / config.requests,
         windows: counts.map((c) => c.main / config.requests),
+        compile: counts.map((c) => c.compile / config.requests),
+        gc: counts.map((c) => c.gc / config.requests),
         interceptors,
       });
       progress(
@@ -214,17 +218,6 @@ async function main(argv) {
       .sort((a, b) => order(a.mode) - order(b.mode))
       .map((c) => [`${c.mode} (${c.node})`, RPC_MODES[c.mode.split('@')[0]].label, c.interceptors.join(', ') || '(none)', c.scope]),
   );
-  /** @param {string} which @param {(run: CallgrindRun) => number} figure */
-  const section = (which, figure) =>
-    [
-      `## Instructions per message (${which} of the windows)`,
-      renderRuns(sorted, figure, 'msg'),
-      `What each set-up adds to its baseline (${which}):`,
-      renderDifferences(sorted, RPC_DIFFERENCES, figure, 'msg'),
-      renderRatios(sorted, RPC_RATIOS, figure, 'message'),
-    ]
-      .filter(Boolean)
-      .join('\n\n');
   process.stdout.write(
     `# Microservice (TCP) messages, instructions per message (callgrind, main thread${smoke ? ', SMOKE' : ''}${instrument ? '' : ', UNINSTRUMENTED: nothing counted'}; ` +
       `${config.windows} counts of ${config.requests} messages per handler after ${config.warmup} of warm-up, one in flight)` +
@@ -233,9 +226,7 @@ async function main(argv) {
         .join('')}\n\n` +
       `Handlers: ${routes.map((r) => `${r} = ${RPC_ROUTES[r].label}`).join('; ')}\n\n${checkTable}\n\n` +
       (instrument
-        ? `${section('mean', (r) => r.mainPerRequest)}\n\n${section('median', (r) => median(r.windows))}\n\n` +
-          '(a window that caught a scavenge or a compilation weighs more: the mean keeps that work, the median shows ' +
-          'the usual message)\n\n'
+        ? `${renderCounts(sorted, { differences: RPC_DIFFERENCES, ratios: RPC_RATIOS, unit: 'msg' })}\n\n`
         : `Uninstrumented: every set-up booted, its scope checked, ${fmt(runs.length, 0)} handler runs of ` +
           `${config.settle + config.windows * config.requests} messages answered; nothing counted.\n\n`) +
       `(saved ${file})\n`,
