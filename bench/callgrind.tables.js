@@ -180,6 +180,17 @@ function renderCounts(runs, { differences, ratios = [], unit, page = false }) {
       }),
     ]),
   );
+  // Counts saved before the breakdown existed: everything counted, and nothing else to show.
+  if (!runs.some((r) => r.compile && r.gc)) {
+    return [
+      `Instructions per ${noun} (mean of the windows, compilations and collections included: counted before they were told apart):`,
+      renderRuns(runs, FIGURES.all, unit),
+      renderDifferences(runs, differences, FIGURES.all, unit),
+      renderRatios(runs, ratios, FIGURES.all, noun),
+    ]
+      .filter(Boolean)
+      .join('\n\n');
+  }
   /** @type {Array<[heading: string, body: string]>} */
   const sections = [
     [

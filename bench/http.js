@@ -10,7 +10,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 const { RESULTS_DIR, fmt, pct, progress, ratio, saveResults, summarize, table, targetRow } = require('./common');
 const { nodeBinaries } = require('./http.nodes');
-const { INTERCEPTOR_DIFFERENCES, RPC_DIFFERENCES, RPC_RATIOS, renderDifferences, renderRatios, renderRuns } = require('./callgrind.tables');
+const { INTERCEPTOR_DIFFERENCES, RPC_DIFFERENCES, RPC_RATIOS, renderCounts } = require('./callgrind.tables');
 const { loadFor, startServer } = require('./http.process');
 const { ROUTES } = require('./http.routes');
 
@@ -271,19 +271,18 @@ function instructionsOf(saved) {
 
 /** @param {CallgrindSaved} saved */
 const countsOf = (saved) =>
-  `mean of ${saved.config.windows ?? 3} counts of ${saved.config.requests} after ${saved.config.warmup} of warm-up; ${saved.date}`;
+  `${saved.config.windows ?? 3} counts of ${saved.config.requests} after ${saved.config.warmup} of warm-up; ${saved.date}`;
 
 /**
  * Global interceptors on the HTTP routes (bench/http.callgrind.js --interceptors): each set-up, then what each adds.
  * @param {CallgrindSaved} saved
  */
 function interceptorTables(saved) {
-  const mean = (/** @type {import('./callgrind.tables').CallgrindRun} */ r) => r.mainPerRequest;
   return (
-    'Global interceptors (`node bench/http.callgrind.js --interceptors`, instructions per request, ' +
+    'Global interceptors (`node bench/http.callgrind.js --interceptors`; instructions per request, ' +
     `${countsOf(saved)}). Once an app has any global interceptor, Nest sends every handler's result through its RxJS ` +
-    'interceptor chain; the realistic route has a method-level interceptor, so it is on that chain in every set-up:\n\n' +
-    `${renderRuns(saved.runs, mean)}\n\n${renderDifferences(saved.runs, INTERCEPTOR_DIFFERENCES, mean)}`
+    'interceptor chain; the realistic route has a method-level interceptor, so it is on that chain in every set-up.\n\n' +
+    renderCounts(saved.runs, { differences: INTERCEPTOR_DIFFERENCES, unit: 'req', page: true })
   );
 }
 
@@ -292,15 +291,13 @@ function interceptorTables(saved) {
  * @param {CallgrindSaved} saved
  */
 function rpcTables(saved) {
-  const mean = (/** @type {import('./callgrind.tables').CallgrindRun} */ r) => r.mainPerRequest;
   const handlers = Object.entries(saved.routes ?? {})
     .map(([name, label]) => `${name} = ${label}`)
     .join('; ');
   return (
     'Microservice messages (`node bench/rpc.callgrind.js`: a Nest TCP microservice driven by a ClientProxy over ' +
-    `127.0.0.1, one message in flight; instructions per message, ${countsOf(saved)}${handlers ? `; ${handlers}` : ''}):\n\n` +
-    `${renderRuns(saved.runs, mean, 'msg')}\n\n${renderDifferences(saved.runs, RPC_DIFFERENCES, mean, 'msg')}\n\n` +
-    renderRatios(saved.runs, RPC_RATIOS, mean, 'message')
+    `127.0.0.1, one message in flight; instructions per message, ${countsOf(saved)}${handlers ? `; ${handlers}` : ''}).\n\n` +
+    renderCounts(saved.runs, { differences: RPC_DIFFERENCES, ratios: RPC_RATIOS, unit: 'msg', page: true })
   );
 }
 
