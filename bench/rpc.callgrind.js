@@ -16,7 +16,7 @@
 //   node bench/rpc.callgrind.js --smoke --no-callgrind   # no valgrind: boots every set-up, checks its scope,
 //                                                        # sends messages (test/bench/rpc-smoke.spec.ts)
 //   options: --modes a,b (any mode of bench/rpc.modes.js, `<mode>@<label>` on another build)  --nodes 20,24
-//   --routes quiet,trivial,realistic  --windows N --messages N (counts per handler and their size, default 4 x 500)
+//   --routes quiet,trivial,realistic  --warmup N (uninstrumented messages per handler, default 20000)  --windows N --messages N (counts per handler and their size, default 4 x 500)
 //   --merge (keep the latest results' other set-ups)  --jobs N (servers at once, default 2)  --save-as <name>
 //   --node-args "<flags>"  --build <label>=<dist dir> (repeatable)  BENCH_HTTP_NODES=24 (other Node majors)
 // Prints instructions per message (mean and median of the windows, vs disabled), what each set-up adds to
@@ -46,9 +46,10 @@ const SETUPS = ['disabled', 'disabled+noop-interceptor', 'incident', 'incident+i
 const ROUTE_NAMES = ['quiet', 'trivial', 'realistic'];
 /** As bench/http.callgrind.js: `requests` is the messages per window. @type {{ full: RpcConfig, smoke: RpcConfig }} */
 const CONFIG = {
-  // 2,000 messages counted per handler: a scavenge comes every few hundred (~20M instructions on Node 20), so
-  // the collections' share averages over several.
-  full: { warmup: 3000, settle: 300, requests: 500, windows: 4 },
+  // After 3,000 messages per handler, Node 24 still compiled in the counts (580k instructions per message in
+  // one window of 500): 20,000 leave nothing to compile (a few seconds uninstrumented). 2,000 messages counted
+  // per handler: a scavenge comes every few hundred, so the collections' share averages over several.
+  full: { warmup: 20000, settle: 300, requests: 500, windows: 4 },
   smoke: { warmup: 20, settle: 5, requests: 20, windows: 1 },
 };
 /**
@@ -163,6 +164,7 @@ async function main(argv) {
   // Uninstrumented, the figures mean nothing: saved as a smoke run, never as the latest real one.
   const smoke = flag('--smoke') || !instrument;
   const config = { ...CONFIG[flag('--smoke') ? 'smoke' : 'full'] };
+  if (value('--warmup')) config.warmup = Number(value('--warmup'));
   if (value('--windows')) config.windows = Number(value('--windows'));
   if (value('--messages')) config.requests = Number(value('--messages'));
   const builds = parseBuilds(argv.filter((_, i) => argv[i - 1] === '--build'));
