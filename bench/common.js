@@ -309,20 +309,59 @@ function newestMtime(dir) {
 }
 
 /**
+ * Runs `fn` holding bench/results/.build.lock (a directory: creating it is atomic), so that two bench
+ * commands started together (the bench lane's smoke specs) never build dist/ at the same time: `npm run
+ * build` empties dist/ first, and the other one would load half a build. Waits for a holder; a lock older
+ * than 10 minutes is a crashed holder's and is taken over.
+ * @template T
+ * @param {() => T} fn
+ * @returns {T}
+ */
+function withBuildLock(fn) {
+  const lock = path.join(RESULTS_DIR, '.build.lock');
+  fs.mkdirSync(RESULTS_DIR, { recursive: true });
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (let waited = false; ;) {
+    try {
+      fs.mkdirSync(lock);
+      break;
+    } catch (error) {
+      if (/** @type {NodeJS.ErrnoException} */ (error).code !== 'EEXIST') throw error;
+      const age = Date.now() - (fs.statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
+      if (age > 10 * 60_000) fs.rmSync(lock, { recursive: true, force: true });
+      else {
+        if (!waited) progress('another bench command is building dist/: waiting for it');
+        waited = true;
+        Atomics.wait(pause, 0, 0, 200); // a synchronous sleep: the callers are synchronous
+      }
+    }
+  }
+  try {
+    return fn();
+  } finally {
+    fs.rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+/**
  * Builds dist/ (npm run build) when it is missing or older than lib/, so that
  * `npm run bench` works from a fresh clone. The benchmark always measures the
  * built package (BENCH_DIST=<dir> measures another build and skips this).
+ * One build at a time (withBuildLock); a command that waited finds it built.
  */
 function ensureBuilt({ force = false } = {}) {
   if (process.env.BENCH_DIST) return false;
   const entry = path.join(DIST, 'index.js');
-  const stale = !fs.existsSync(entry) || fs.statSync(entry).mtimeMs < newestMtime(path.join(ROOT, 'lib'));
-  if (!force && !stale) return false;
-  progress(`building dist/ (${force ? 'forced' : fs.existsSync(entry) ? 'older than lib/' : 'missing'}): npm run build`);
-  const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-  const result = spawnSync(npm, ['run', 'build'], { cwd: ROOT, stdio: ['ignore', 2, 2] });
-  if (result.status !== 0) throw new Error(`npm run build failed (exit ${result.status})`);
-  return true;
+  const stale = () => !fs.existsSync(entry) || fs.statSync(entry).mtimeMs < newestMtime(path.join(ROOT, 'lib'));
+  if (!force && !stale()) return false;
+  return withBuildLock(() => {
+    if (!force && !stale()) return false;
+    progress(`building dist/ (${force ? 'forced' : fs.existsSync(entry) ? 'older than lib/' : 'missing'}): npm run build`);
+    const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+    const result = spawnSync(npm, ['run', 'build'], { cwd: ROOT, stdio: ['ignore', 2, 2] });
+    if (result.status !== 0) throw new Error(`npm run build failed (exit ${result.status})`);
+    return true;
+  });
 }
 
 /** @returns {Environment} */

@@ -10,8 +10,12 @@
 //
 //   scripts/ensure-valgrind.sh && node bench/http.callgrind.js            # set-ups x routes x Node 20/24
 //   node bench/http.callgrind.js --pieces     # the pieces of the request scope, one at a time
+//   node bench/http.callgrind.js --interceptors   # global interceptors: Nest's interceptor path, and what
+//                                             # IncidentScopeInterceptor adds to an app (saved as http-interceptors)
 //   node bench/http.callgrind.js --smoke      # a few requests, to check the mode works
-//   options: --modes a,b  --nodes 20,24  --routes trivial,realistic  --windows N --requests N (counts per
+//   node bench/http.callgrind.js --interceptors --smoke --no-callgrind   # no valgrind: every set-up boots and
+//                                             # answers its routes, nothing counted (test/bench/transport-modes-smoke.spec.ts)
+//   options: --modes a,b  --nodes 20,24  --routes trivial,realistic  --warmup N (uninstrumented requests per route, default 3000)  --windows N --requests N (counts per
 //   route and their size, default 3 x 200)  --merge (keep the latest results' other set-ups)  --jobs N
 //   (servers at once, default 2)  --save-as <name> (another results name, e.g. for BENCH_DIST=<dir> A/B
 //   runs)  --node-args "<flags>" (added to the servers' V8 flags below)  BENCH_HTTP_NODES=24 (other Node majors)
@@ -23,9 +27,9 @@
 // Counted: every thread; with the V8 flags below everything runs on the main
 // thread (the total is kept as a check).
 const { callgrindAvailable, callgrindSession } = require('./callgrind');
-const fs = require('node:fs');
 const path = require('node:path');
-const { ROOT, RESULTS_DIR, ensureBuilt, fmt, median, pct, progress, saveResults, table } = require('./common');
+const { ROOT, ensureBuilt, median, progress, saveResults, table } = require('./common');
+const { INTERCEPTOR_DIFFERENCES, previousRuns, renderCounts, renderRuns } = require('./callgrind.tables');
 const { parseBuilds } = require('./library');
 const { MODES } = require('./http.modes');
 const { nodeBinaries } = require('./http.nodes');
@@ -33,10 +37,7 @@ const { loadCount, startServer } = require('./http.process');
 const { ROUTES } = require('./http.routes');
 
 /** @typedef {{ warmup: number, settle: number, requests: number, windows: number, connections: number }} CallgrindConfig */
-/**
- * mainPerRequest: the mean of the windows' counts per request (main thread); windows: each one.
- * @typedef {{ node: string, nodeVersion: string, mode: string, route: string, requests: number, mainPerRequest: number, totalPerRequest: number, windows: number[] }} CallgrindRun
- */
+/** @typedef {import('./callgrind.tables').CallgrindRun} CallgrindRun */
 
 /** Set-ups measured by default, with the routes of each. @type {Array<[mode: string, routes: Array<keyof typeof ROUTES>]>} */
 const SETUPS = [
@@ -65,16 +66,33 @@ const PIECE_SETUPS = [
 ].map((mode) => [mode, ['quiet']]);
 
 /**
+ * Global interceptors (--interceptors): the interceptor path Nest takes for every handler once any global
+ * interceptor exists, and what IncidentScopeInterceptor adds on top of it. The realistic route already has a
+ * method-level interceptor (so it is on that path in every set-up). @type {Array<[mode: string, routes: Array<keyof typeof ROUTES>]>}
+ */
+const INTERCEPTOR_SETUPS = [
+  'disabled',
+  'disabled+noop-interceptor',
+  'incident',
+  'incident+interceptor',
+  'incident+noop-interceptor',
+  'incident+interceptor+noop',
+].map((mode) => [mode, ['trivial', 'realistic']]);
+/**
  * warmup: requests per route uninstrumented (fast), then `settle` instrumented and
  * not counted, then `windows` counts of `requests` each; the figure is their
  * mean. Two processes of one set-up then agree within ~0.4% in every window
  * (measured), where without the flags below they differed by up to 5%. Some
  * windows carry periodic work (scavenges, +15-50%): it is part of the cost,
  * so the mean keeps it; the windows are saved to show it.
- * @type {{ full: CallgrindConfig, smoke: CallgrindConfig }}
+ * @type {{ full: CallgrindConfig, interceptors: CallgrindConfig, smoke: CallgrindConfig }}
  */
 const CONFIG = {
   full: { warmup: 3000, settle: 300, requests: 200, windows: 3, connections: 1 },
+  // --interceptors: differences of a few % between set-ups. After 3,000 requests V8 still compiled in the
+  // counts (up to 180k instructions per request on Node 20, 500k on Node 24, in one window of four): 20,000
+  // requests of warm-up leave nothing to compile; 2,000 counted requests average the scavenges.
+  interceptors: { warmup: 20000, settle: 300, requests: 500, windows: 4, connections: 1 },
   smoke: { warmup: 20, settle: 5, requests: 20, windows: 1, connections: 1 },
 };
 /**
@@ -103,33 +121,34 @@ const NODE_ARGS = [
  * @param {CallgrindConfig} config
  * @param {Record<string, string>} builds  label -> dist directory
  * @param {string[]} [nodeArgs]  the server's flags
+ * @param {boolean} [instrument]  false: no valgrind, the same requests sent and nothing counted (NaN figures)
  * @returns {Promise<CallgrindRun[]>}
  */
-async function countServer(mode, routes, node, config, builds, nodeArgs = NODE_ARGS) {
+async function countServer(mode, routes, node, config, builds, nodeArgs = NODE_ARGS, instrument = true) {
   const [setup, label] = mode.split('@');
-  const session = callgrindSession(`${mode}-${node.label}`);
+  const session = instrument ? callgrindSession(`${mode}-${node.label}`) : undefined;
   const server = startServer(setup, {
     node: node.binary,
     nodeArgs,
-    wrapper: session.wrapper,
+    wrapper: session?.wrapper ?? [],
     readyTimeoutMs: 600_000,
     dist: label === undefined ? undefined : builds[label],
   });
   try {
-    const { port } = await server.ready;
+    const { port, interceptors } = await server.ready;
     for (const name of routes) await loadCount(port, ROUTES[name], config.warmup, config.connections);
-    session.on(server.pid);
+    session?.on(server.pid);
     /** @type {CallgrindRun[]} */
     const runs = [];
     for (const name of routes) {
       // Instrumented but not counted: V8 still compiles a little after the warm-up.
       await loadCount(port, ROUTES[name], config.settle, config.connections);
-      /** @type {Array<{ main: number, total: number }>} */
+      /** @type {Array<{ main: number, total: number, compile: number, gc: number }>} */
       const counts = [];
       for (let w = 0; w < config.windows; w++) {
-        session.zero(server.pid);
+        session?.zero(server.pid);
         await loadCount(port, ROUTES[name], config.requests, config.connections);
-        counts.push(session.dump(server.pid));
+        counts.push(session ? session.dump(server.pid) : { main: NaN, total: NaN, compile: NaN, gc: NaN });
       }
       const main = counts.reduce((sum, c) => sum + c.main, 0) / counts.length;
       const total = counts.reduce((sum, c) => sum + c.total, 0) / counts.length;
@@ -142,56 +161,19 @@ async function countServer(mode, routes, node, config, builds, nodeArgs = NODE_A
         mainPerRequest: main / config.requests,
         totalPerRequest: total / config.requests,
         windows: counts.map((c) => c.main / config.requests),
+        compile: counts.map((c) => c.compile / config.requests),
+        gc: counts.map((c) => c.gc / config.requests),
+        interceptors,
       });
-      progress(`http callgrind: ${node.label} ${mode} ${name}: ${Math.round(main / config.requests)} instructions/request (main thread)`);
+      progress(
+        `http callgrind: ${node.label} ${mode} ${name}: ${session ? `${Math.round(main / config.requests)} instructions/request (main thread)` : `${config.settle + config.windows * config.requests} requests answered (uninstrumented)`}`,
+      );
     }
     return runs;
   } finally {
     await server.stop();
-    session.cleanup();
+    session?.cleanup();
   }
-}
-
-/**
- * The runs of the latest results of this name that this run did not redo (--merge: re-count one set-up).
- * @param {string} name
- * @param {CallgrindRun[]} runs
- * @returns {CallgrindRun[]}
- */
-function previousRuns(name, runs) {
-  const file = path.join(RESULTS_DIR, `${name}-latest.json`);
-  if (!fs.existsSync(file)) return [];
-  const key = (/** @type {CallgrindRun} */ r) => `${r.node}|${r.mode}|${r.route}`;
-  const redone = new Set(runs.map(key));
-  return /** @type {CallgrindRun[]} */ (JSON.parse(fs.readFileSync(file, 'utf8')).runs).filter((r) => !redone.has(key(r)));
-}
-
-/**
- * Instructions per request by node, mode and route, and against `disabled` of the same node and route.
- * @param {CallgrindRun[]} runs
- * @param {(run: CallgrindRun) => number} figure  the mean of the windows (the saved figure), or their median
- */
-function renderRuns(runs, figure) {
-  const get = (/** @type {string} */ node, /** @type {string} */ mode, /** @type {string} */ route) => {
-    const run = runs.find((r) => r.node === node && r.mode === mode && r.route === route);
-    return run && figure(run);
-  };
-  const nodes = [...new Set(runs.map((r) => r.node))];
-  const routes = [...new Set(runs.map((r) => r.route))];
-  const modes = [...new Set(runs.map((r) => r.mode))];
-  const columns = nodes.flatMap((node) => routes.map((route) => ({ node, route })));
-  return table(
-    ['set-up', ...columns.map(({ node, route }) => `${node} ${route}: instructions/req (vs disabled)`)],
-    modes.map((mode) => [
-      mode,
-      ...columns.map(({ node, route }) => {
-        const value = get(node, mode, route);
-        const floor = get(node, 'disabled', route);
-        if (value === undefined) return '';
-        return mode === 'disabled' || floor === undefined ? fmt(value, 0) : `${fmt(value, 0)} (${pct(value / floor - 1)})`;
-      }),
-    ]),
-  );
 }
 
 /**
@@ -199,10 +181,11 @@ function renderRuns(runs, figure) {
  * @param {string[] | undefined} only
  * @param {boolean} pieces
  * @param {Record<string, string>} builds
+ * @param {boolean} [interceptors]
  * @returns {Array<[mode: string, routes: Array<keyof typeof ROUTES>]>}
  */
-function selectSetups(only, pieces, builds) {
-  const defaults = pieces ? PIECE_SETUPS : SETUPS;
+function selectSetups(only, pieces, builds, interceptors = false) {
+  const defaults = pieces ? PIECE_SETUPS : interceptors ? INTERCEPTOR_SETUPS : SETUPS;
   if (!only) return defaults;
   return only.map((mode) => {
     const [setup, label] = mode.split('@');
@@ -219,20 +202,24 @@ async function main(argv) {
     const i = argv.indexOf(name);
     return i >= 0 ? argv[i + 1] : undefined;
   };
-  const available = callgrindAvailable();
-  if (!available.ok) {
+  const instrument = !flag('--no-callgrind');
+  const available = instrument ? callgrindAvailable() : undefined;
+  if (available && !available.ok) {
     progress(`http callgrind: unavailable: ${available.reason}`);
     process.exitCode = 2;
     return;
   }
   if (!flag('--no-build')) ensureBuilt();
-  const smoke = flag('--smoke');
+  // Uninstrumented, the figures mean nothing: saved as a smoke run, never as the latest real one.
+  const smoke = flag('--smoke') || !instrument;
   const pieces = flag('--pieces');
-  const config = { ...CONFIG[smoke ? 'smoke' : 'full'] };
+  const interceptors = flag('--interceptors');
+  const config = { ...CONFIG[smoke ? 'smoke' : interceptors ? 'interceptors' : 'full'] };
+  if (value('--warmup')) config.warmup = Number(value('--warmup'));
   if (value('--windows')) config.windows = Number(value('--windows'));
   if (value('--requests')) config.requests = Number(value('--requests'));
   const builds = parseBuilds(argv.filter((_, i) => argv[i - 1] === '--build'));
-  const setups = selectSetups(value('--modes')?.split(','), pieces, builds);
+  const setups = selectSetups(value('--modes')?.split(','), pieces, builds, interceptors);
   const onlyNodes = value('--nodes')?.split(',');
   const onlyRoutes = value('--routes')?.split(',');
   const nodes = (smoke ? nodeBinaries({ install: false }).slice(0, 1) : nodeBinaries()).filter(
@@ -245,25 +232,29 @@ async function main(argv) {
     setups.map(([mode, routes]) => ({
       node,
       mode,
-      routes: smoke ? routes.slice(0, 1) : routes.filter((r) => !onlyRoutes || onlyRoutes.includes(r)),
+      // A smoke count takes the first route; uninstrumented, every route is cheap.
+      routes: smoke && instrument ? routes.slice(0, 1) : routes.filter((r) => !onlyRoutes || onlyRoutes.includes(r)),
     })),
   );
   /** @type {CallgrindRun[]} */
   const runs = [];
   const worker = async () => {
     for (let job = queue.shift(); job; job = queue.shift())
-      runs.push(...(await countServer(job.mode, job.routes, job.node, config, builds, nodeArgs)));
+      runs.push(...(await countServer(job.mode, job.routes, job.node, config, builds, nodeArgs, instrument)));
   };
   await Promise.all(Array.from({ length: jobs }, worker));
   const compared = Object.keys(builds).length > 0;
-  const name = value('--save-as') ?? (pieces ? 'http-pieces' : compared ? 'http-callgrind-builds' : 'http-callgrind');
+  const name =
+    value('--save-as') ??
+    (pieces ? 'http-pieces' : interceptors ? 'http-interceptors' : compared ? 'http-callgrind-builds' : 'http-callgrind');
   if (flag('--merge')) runs.unshift(...previousRuns(name, runs));
   const file = saveResults(name, {
     smoke,
     seconds: (Date.now() - started) / 1000,
     config,
     nodeArgs,
-    valgrind: available.version,
+    instrumented: instrument,
+    valgrind: available?.ok ? available.version : undefined,
     dist: process.env.BENCH_DIST ?? 'dist',
     ...(compared ? { builds } : {}),
     runs,
@@ -271,18 +262,34 @@ async function main(argv) {
   const queueOrder = setups.map(([mode]) => mode);
   const order = (/** @type {CallgrindRun} */ r) => queueOrder.indexOf(r.mode);
   const sorted = [...runs].sort((a, b) => order(a) - order(b));
+  const counts = renderCounts(sorted, { differences: INTERCEPTOR_DIFFERENCES, unit: 'req' });
+  if (!instrument) {
+    const answered = table(
+      ['set-up', 'global interceptors', 'routes answered (uninstrumented: nothing counted)'],
+      queueOrder.map((mode) => {
+        const mine = sorted.filter((r) => r.mode === mode);
+        return [mode, mine[0]?.interceptors?.join(', ') || '(none)', mine.map((r) => `${r.node} ${r.route}`).join(', ')];
+      }),
+    );
+    process.stdout.write(`# HTTP set-ups, UNINSTRUMENTED: every server booted and answered\n\n${answered}\n\n(saved ${file})\n`);
+    return;
+  }
   process.stdout.write(
     `# HTTP instructions per request (callgrind, main thread${smoke ? ', SMOKE' : ''}; mean of ${config.windows} counts of ` +
       `${config.requests} requests per route after ${config.warmup} of warm-up)${Object.entries(builds)
         .map(([label, dir]) => `; @${label}: ${path.relative(ROOT, dir)}`)
         .join('')}\n\n${renderRuns(sorted, (r) => r.mainPerRequest)}\n\n` +
       'Median of the windows (a window that caught a collection or a compilation weighs less; the mean above keeps ' +
-      `that work, as the performance page does):\n\n${renderRuns(sorted, (r) => median(r.windows))}\n\n(saved ${file})\n`,
+      `that work, as the performance page does):\n\n${renderRuns(sorted, (r) => median(r.windows))}\n\n## Compilations and collections apart\n\n${counts}\n\n(saved ${file})\n`,
   );
   progress(`http callgrind: saved ${file}`);
 }
 
-main(process.argv.slice(2)).catch((error) => {
-  process.stderr.write(`[bench] failed: ${error && error.stack ? error.stack : error}\n`);
-  process.exit(1);
-});
+if (require.main === module) {
+  main(process.argv.slice(2)).catch((error) => {
+    process.stderr.write(`[bench] failed: ${error && error.stack ? error.stack : error}\n`);
+    process.exit(1);
+  });
+}
+
+module.exports = { NODE_ARGS };

@@ -4,11 +4,13 @@
 // on 127.0.0.1, on this Node and on Node 24; the logging set-ups interleaved
 // (A B C D, A B C D, ...), a fresh server per set-up and repetition, each
 // route measured in turn; requests/s and server CPU per request. The latest
-// instruction counts (bench/http.callgrind.js) are attached to the report.
+// instruction counts (bench/http.callgrind.js; its --interceptors run; the
+// microservice messages of bench/rpc.callgrind.js) are attached to the report.
 const fs = require('node:fs');
 const path = require('node:path');
 const { RESULTS_DIR, fmt, pct, progress, ratio, saveResults, summarize, table, targetRow } = require('./common');
 const { nodeBinaries } = require('./http.nodes');
+const { INTERCEPTOR_DIFFERENCES, RPC_DIFFERENCES, RPC_RATIOS, renderCounts } = require('./callgrind.tables');
 const { loadFor, startServer } = require('./http.process');
 const { ROUTES } = require('./http.routes');
 
@@ -31,11 +33,16 @@ const { ROUTES } = require('./http.routes');
  *   repetitions: Array<Record<string, HttpRun>>,
  *   callgrind?: CallgrindSaved,
  *   mount?: CallgrindSaved,
+ *   interceptors?: CallgrindSaved,
+ *   rpc?: CallgrindSaved,
  *   micro?: MicroSaved,
  * }} HttpSaved
  */
 /** @typedef {{ date: string, iterations: number, byNode: Record<string, Record<string, number>> }} MicroSaved */
-/** @typedef {{ date: string, config: { warmup: number, requests: number }, dist?: string, runs: import('./http.callgrind').CallgrindRun[] }} CallgrindSaved */
+/**
+ * routes: what each route or message handler is (the microservice run's).
+ * @typedef {{ date: string, config: { warmup: number, requests: number, windows?: number }, dist?: string, runs: import('./callgrind.tables').CallgrindRun[], routes?: Record<string, string> }} CallgrindSaved
+ */
 
 /** In run order in every repetition. @type {HttpMode[]} */
 const MODES = [
@@ -159,7 +166,7 @@ function latestCallgrind(name) {
   const file = path.join(RESULTS_DIR, `${name}-latest.json`);
   if (!fs.existsSync(file)) return undefined;
   const saved = JSON.parse(fs.readFileSync(file, 'utf8'));
-  return { date: saved.date, config: saved.config, dist: saved.dist, runs: saved.runs };
+  return { date: saved.date, config: saved.config, dist: saved.dist, runs: saved.runs, ...(saved.routes ? { routes: saved.routes } : {}) };
 }
 
 /** The latest loop counts of the scope's pieces (bench/http.pieces.js), if any. @returns {MicroSaved | undefined} */
@@ -206,6 +213,8 @@ async function runHttp({ smoke = false } = {}) {
     repetitions,
     callgrind: smoke ? undefined : latestCallgrind('http-callgrind'),
     mount: smoke ? undefined : latestCallgrind('http-mount'),
+    interceptors: smoke ? undefined : latestCallgrind('http-interceptors'),
+    rpc: smoke ? undefined : latestCallgrind('rpc-callgrind'),
     micro: smoke ? undefined : latestMicro(),
   };
   return saveResults('http', { ...data, summary: httpSummary(data) });
@@ -249,7 +258,7 @@ function httpSummary(saved) {
  * @param {CallgrindSaved | undefined} saved
  */
 function instructionsOf(saved) {
-  /** @type {Map<string, import('./http.callgrind').CallgrindRun>} */
+  /** @type {Map<string, import('./callgrind.tables').CallgrindRun>} */
   const byKey = new Map();
   for (const run of saved?.runs ?? []) byKey.set(runKey(run.node, run.mode, run.route), run);
   /** @param {string} node @param {string} mode @param {string} route */
@@ -258,6 +267,38 @@ function instructionsOf(saved) {
   const vs = (node, mode, route, base = 'disabled') => get(node, mode, route) / get(node, base, route);
   const nodes = [...new Set((saved?.runs ?? []).map((r) => r.node))];
   return { get, vs, nodes, byKey };
+}
+
+/** @param {CallgrindSaved} saved */
+const countsOf = (saved) =>
+  `${saved.config.windows ?? 3} counts of ${saved.config.requests} after ${saved.config.warmup} of warm-up; ${saved.date}`;
+
+/**
+ * Global interceptors on the HTTP routes (bench/http.callgrind.js --interceptors): each set-up, then what each adds.
+ * @param {CallgrindSaved} saved
+ */
+function interceptorTables(saved) {
+  return (
+    'Global interceptors (`node bench/http.callgrind.js --interceptors`; instructions per request, ' +
+    `${countsOf(saved)}). Once an app has any global interceptor, Nest sends every handler's result through its RxJS ` +
+    'interceptor chain; the realistic route has a method-level interceptor, so it is on that chain in every set-up.\n\n' +
+    renderCounts(saved.runs, { differences: INTERCEPTOR_DIFFERENCES, unit: 'req', page: true })
+  );
+}
+
+/**
+ * Microservice messages (bench/rpc.callgrind.js): each set-up, what each adds, ConsoleLogger against this module.
+ * @param {CallgrindSaved} saved
+ */
+function rpcTables(saved) {
+  const handlers = Object.entries(saved.routes ?? {})
+    .map(([name, label]) => `${name} = ${label}`)
+    .join('; ');
+  return (
+    'Microservice messages (`node bench/rpc.callgrind.js`: a Nest TCP microservice driven by a ClientProxy over ' +
+    `127.0.0.1, one message in flight; instructions per message, ${countsOf(saved)}${handlers ? `; ${handlers}` : ''}).\n\n` +
+    renderCounts(saved.runs, { differences: RPC_DIFFERENCES, ratios: RPC_RATIOS, unit: 'msg', page: true })
+  );
 }
 
 /** @param {{ median: number, min: number, max: number }} s */
@@ -274,6 +315,8 @@ function renderHttp(saved) {
   const callgrind = saved.callgrind ?? (saved.smoke ? undefined : latestCallgrind('http-callgrind'));
   const mount = saved.mount ?? (saved.smoke ? undefined : latestCallgrind('http-mount'));
   const micro = saved.micro ?? (saved.smoke ? undefined : latestMicro());
+  const interceptors = saved.interceptors ?? (saved.smoke ? undefined : latestCallgrind('http-interceptors'));
+  const rpc = saved.rpc ?? (saved.smoke ? undefined : latestCallgrind('rpc-callgrind'));
   const ir = instructionsOf(callgrind);
   const columns = nodes.flatMap((node) => ['trivial', 'realistic'].map((route) => ({ node, route })));
 
@@ -348,6 +391,8 @@ function renderHttp(saved) {
       : '',
     microTable ? `The pieces of the request scope (callgrind, ${micro?.iterations} iterations; ${micro?.date}):\n\n${microTable}` : '',
     mountTable ? `The mount (callgrind; ${mount?.date}):\n\n${mountTable}` : '',
+    interceptors ? interceptorTables(interceptors) : '',
+    rpc ? rpcTables(rpc) : '',
   ]
     .filter(Boolean)
     .join('\n\n');
@@ -462,7 +507,9 @@ function renderHttp(saved) {
       `(${config.repetitions} repetitions); ratios are paired per repetition, Node and route. nestjs-pino runs with its ` +
       'defaults (a "request completed" line per request) at level debug; `autoLogging: false` is a diagnostic row. ' +
       'Instruction counts come from `node bench/http.callgrind.js` (valgrind callgrind on the server, a fixed number of ' +
-      'requests after an uninstrumented warm-up; `scripts/ensure-valgrind.sh` installs valgrind), when it was run.',
+      'requests after an uninstrumented warm-up; `scripts/ensure-valgrind.sh` installs valgrind), when it was run; ' +
+      'so do those of global interceptors (`--interceptors`) and of microservice messages (`node bench/rpc.callgrind.js`, ' +
+      'the same method for a TCP microservice and a ClientProxy).',
     caption:
       'Server CPU per request and its paired ratio to "logging disabled" (median, min .. max over the repetitions); ' +
       'instruction counts beside them resolve ~1% where CPU time on a shared machine resolves ~5%.',

@@ -2,14 +2,18 @@
 'use strict';
 // The logging set-ups of the HTTP benchmark, each as a Nest user writes it,
 // and the "piece" set-ups that split the cost of the request scope.
+const { Injectable } = require('@nestjs/common');
+const { APP_INTERCEPTOR } = require('@nestjs/core');
 const { loadInternals, loadLibrary } = require('./library');
 
 /**
- * What a set-up adds to the app: modules to import, NestFactory.create options,
- * the logger to pass to app.useLogger(app.get(...)), extra middleware (`setup`,
- * before init) and middleware mounted through Nest (`nestMiddleware`).
+ * What a set-up adds to the app: modules to import, providers of the app's module
+ * (global enhancers: `APP_INTERCEPTOR`), NestFactory.create options, the logger
+ * to pass to app.useLogger(app.get(...)), extra middleware (`setup`, before init)
+ * and middleware mounted through Nest (`nestMiddleware`).
  * @typedef {{
  *   imports: Array<import('@nestjs/common').DynamicModule>,
+ *   providers?: Array<import('@nestjs/common').Provider>,
  *   createOptions: import('@nestjs/common').NestApplicationOptions,
  *   useLogger?: import('@nestjs/common').Type<import('@nestjs/common').LoggerService>,
  *   setup?: (app: import('@nestjs/common').INestApplication) => void,
@@ -29,6 +33,36 @@ const NO_DEBUG_LEVELS = /** @type {import('@nestjs/common').LogLevel[]} */ (['lo
 function incident(options) {
   const { IncidentLoggerModule, IncidentLogger } = loadLibrary();
   return { imports: [IncidentLoggerModule.forRoot(options)], createOptions: { bufferLogs: true }, useLogger: IncidentLogger };
+}
+
+/**
+ * A global interceptor that does nothing (`next.handle()`): what an app that has any global interceptor
+ * (a metrics or a response-mapping one) already pays. With one, Nest sends every handler's result through
+ * its RxJS interceptor chain, where without any it calls the handler directly.
+ */
+class NoopInterceptor {
+  /** @param {import('@nestjs/common').ExecutionContext} _context @param {import('@nestjs/common').CallHandler} next */
+  intercept(_context, next) {
+    return next.handle();
+  }
+}
+Injectable()(NoopInterceptor);
+
+/** A no-op global interceptor, as the app's module registers one. @returns {import('@nestjs/common').Provider} */
+function noopInterceptor() {
+  return { provide: APP_INTERCEPTOR, useClass: NoopInterceptor };
+}
+
+/** This module's IncidentScopeInterceptor as a global interceptor, as its docs tell a microservice app to. @returns {import('@nestjs/common').Provider} */
+function scopeInterceptor() {
+  const { IncidentScopeInterceptor } = loadLibrary();
+  if (typeof IncidentScopeInterceptor !== 'function') throw new Error('this build has no IncidentScopeInterceptor');
+  return { provide: APP_INTERCEPTOR, useClass: IncidentScopeInterceptor };
+}
+
+/** A set-up with providers added to the app's module. @param {LoggingSetup} setup @param {import('@nestjs/common').Provider[]} providers @returns {LoggingSetup} */
+function withProviders(setup, ...providers) {
+  return { ...setup, providers: [...(setup.providers ?? []), ...providers] };
 }
 
 /** nestjs-pino writing to the server's stdout (/dev/null), pino's own default destination. @param {object} pinoHttp @returns {LoggingSetup} */
@@ -160,6 +194,15 @@ const MODES = {
   // Diagnostic: no logger, only what any request-scoped logger pays: an
   // AsyncLocalStorage.run() per request (which also turns on the promise hooks on Node 20).
   als: () => PIECES['piece-als'](),
+  // Global interceptors (bench/http.callgrind.js --interceptors). This module with IncidentScopeInterceptor as
+  // APP_INTERCEPTOR, where the docs put it in a microservice, hybrid or GraphQL app (HTTP requests pass through it).
+  'incident+interceptor': () => withProviders(incident({}), scopeInterceptor()),
+  // No logging, a no-op global interceptor: Nest's interceptor path alone, the floor of any global interceptor.
+  'disabled+noop-interceptor': () => withProviders(MODES.disabled(), noopInterceptor()),
+  // This module in an app that already has a global interceptor ...
+  'incident+noop-interceptor': () => withProviders(incident({}), noopInterceptor()),
+  // ... and IncidentScopeInterceptor added to it (registered first, so it is the outermost).
+  'incident+interceptor+noop': () => withProviders(incident({}), scopeInterceptor(), noopInterceptor()),
   ...PIECES,
 };
 
@@ -169,4 +212,4 @@ function loggingSetup(mode) {
   return MODES[mode]();
 }
 
-module.exports = { MODES, PIECES, loggingSetup };
+module.exports = { ALL_LEVELS, MODES, NO_DEBUG_LEVELS, PIECES, incident, loggingSetup, noopInterceptor, scopeInterceptor, withProviders };

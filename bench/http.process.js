@@ -18,15 +18,16 @@ const SERVER = path.join(__dirname, 'http.server.js');
 /**
  * A fresh server process in the given mode.
  * @param {string} mode
- * @param {{ node?: string, nodeArgs?: string[], wrapper?: string[], readyTimeoutMs?: number, dist?: string }} [options]
+ * @param {{ node?: string, nodeArgs?: string[], wrapper?: string[], readyTimeoutMs?: number, dist?: string, script?: string }} [options]
  *   node: the Node binary (default: this one) and its flags; wrapper: a command the server runs under (valgrind ...);
- *   dist: another build of the library (BENCH_DIST) for this server
+ *   dist: another build of the library (BENCH_DIST) for this server; script: another server speaking the same
+ *   IPC (bench/rpc.server.js), default bench/http.server.js
  */
-function startServer(mode, { node = process.execPath, nodeArgs = [], wrapper = [], readyTimeoutMs = 60_000, dist } = {}) {
+function startServer(mode, { node = process.execPath, nodeArgs = [], wrapper = [], readyTimeoutMs = 60_000, dist, script = SERVER } = {}) {
   const env = { ...process.env };
   if (dist !== undefined) env.BENCH_DIST = dist;
   delete env.NO_COLOR; // ConsoleLogger's default output (coloured)
-  const argv = [...wrapper, node, ...nodeArgs, SERVER, mode];
+  const argv = [...wrapper, node, ...nodeArgs, script, mode];
   const child = spawn(argv[0], argv.slice(1), { cwd: ROOT, env, stdio: ['ignore', devNull(), 'pipe', 'ipc'] });
   let stderr = '';
   child.stderr?.on('data', (chunk) => {

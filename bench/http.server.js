@@ -8,14 +8,15 @@
 // { cmd: 'cpu-stop' } with the CPU time and the requests served in between.
 require('reflect-metadata');
 const { Module, RequestMethod } = require('@nestjs/common');
-const { NestFactory } = require('@nestjs/core');
+const { ApplicationConfig, NestFactory } = require('@nestjs/core');
 const { ExpressAdapter } = require('@nestjs/platform-express');
 const { loggingSetup } = require('./http.modes');
 const { OrdersController, counter } = require('./http.routes');
 
 /**
  * Messages to the parent (bench/http.js).
- * @typedef {{ type: 'ready', port: number, pid: number }
+ * `interceptors`: the constructors of the app's global interceptors, as Nest registered them (the set-up is what it is named for).
+ * @typedef {{ type: 'ready', port: number, pid: number, interceptors?: string[] }
  *   | { type: 'cpu-started' }
  *   | { type: 'cpu', userUs: number, systemUs: number, requests: number, wallMs: number }} ServerMessage
  */
@@ -27,19 +28,30 @@ function send(message) {
   process.send(message);
 }
 
+/**
+ * The class names of the app's global interceptors (APP_INTERCEPTOR providers, useGlobalInterceptors).
+ * @param {import('@nestjs/common').INestApplicationContext} app
+ */
+function globalInterceptors(app) {
+  return app
+    .get(ApplicationConfig)
+    .getGlobalInterceptors()
+    .map((interceptor) => interceptor.constructor.name);
+}
+
 /** Nest 11 (path-to-regexp 8) wants a named wildcard, as the module itself uses. */
 const CATCH_ALL = { path: '{*path}', method: RequestMethod.ALL };
 
 async function main() {
   const mode = process.argv[2];
-  const { imports, createOptions, useLogger, setup, nestMiddleware } = loggingSetup(mode);
+  const { imports, providers = [], createOptions, useLogger, setup, nestMiddleware } = loggingSetup(mode);
   class AppModule {
     /** @param {import('@nestjs/common').MiddlewareConsumer} consumer */
     configure(consumer) {
       if (nestMiddleware) consumer.apply(...nestMiddleware).forRoutes(CATCH_ALL);
     }
   }
-  Module({ imports, controllers: [OrdersController] })(AppModule);
+  Module({ imports, providers, controllers: [OrdersController] })(AppModule);
   const app = await NestFactory.create(AppModule, new ExpressAdapter(), createOptions);
   if (setup) setup(app);
   if (useLogger) {
@@ -68,7 +80,7 @@ async function main() {
       app.close().finally(() => process.exit(0));
     }
   });
-  send({ type: 'ready', port, pid: process.pid });
+  send({ type: 'ready', port, pid: process.pid, interceptors: globalInterceptors(app) });
 }
 
 if (require.main === module) {
@@ -78,4 +90,4 @@ if (require.main === module) {
   });
 }
 
-module.exports = {};
+module.exports = { globalInterceptors };
