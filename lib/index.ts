@@ -1,5 +1,5 @@
 // The public API of nestjs-incident-logger: named exports only. A change here
-// is a change of the public API and shows in test/unit/public-api.spec.ts.
+// is a change of the public API and shows in test/compat/public-api.spec.ts.
 
 // Nest glue
 export { IncidentLoggerModule } from './incident-logger.module';
