@@ -76,7 +76,7 @@ async function main(): Promise<void> {
   say(
     "7. The 2am storm: 200 concurrent requests to GET /orders/:id/tracking while the carrier's API is down.",
     '   Storm control (`storm` in app.module.ts) prints the first 3 in full, then the error line alone (reason=repeat),',
-    '   and holds back the rest once 12 incidents were written this minute:',
+    '   and holds back the rest once 20 incidents were written this minute:',
   );
   mark = printed.length;
   const storm = await Promise.all(Array.from({ length: 200 }, (_, i) => get(base, `/orders/${200 + i}/tracking`, `u-${200 + i}`)));

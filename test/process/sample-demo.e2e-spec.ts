@@ -56,17 +56,23 @@ describe('sample demo (npm run demo), in a child process', () => {
     expect(child.stdout.indexOf('=== INCIDENT')).toBeGreaterThan(child.stdout.indexOf('3. A burst'));
     const blocks = incidents(step(child.stdout, '3. A burst', '4. Result'));
     expect(blocks).toHaveLength(failed);
-    for (const { header, reason, body } of blocks) {
+    // How many requests wait too long depends on the machine's load. Past 3 alike failures in a
+    // minute, storm control (the sample's `storm.fullIncidents`) writes the error line alone.
+    blocks.forEach(({ header, reason, body }, i) => {
       const id = /\| GET \/orders\/(\d+) \|/.exec(header)![1];
-      expect(reason).toBe('level');
       // The user the sample's guard assigned to the request (IncidentBuffer.assign) is in the header.
       expect(header).toContain(`| fields: userId=u-${id}`);
+      expect(body).toMatch(/ERROR \[OrdersService\] connection pool exhausted/);
+      if (i >= 3) {
+        expect([reason, body.trimEnd().split('\n').length]).toEqual(['repeat', 1]);
+        return;
+      }
+      expect(reason).toBe('level');
       // Each incident holds its own request's lines only.
       expect(body).toContain(`GET /orders/${id}\n`);
       expect(body).toContain(`loading order ${id}\n`);
-      expect(body).toMatch(/ERROR \[OrdersService\] connection pool exhausted/);
       expect(body.match(/loading order \d+/g)).toEqual([`loading order ${id}`]);
-    }
+    });
   });
 
   it('writes the 500 nobody logged as a status incident naming the exception', () => {
@@ -142,7 +148,7 @@ describe('sample demo (npm run demo), in a child process', () => {
     const line = summary[0].body.trimEnd();
     expect(line).toMatch(
       new RegExp(
-        `^\\S+ +WARN \\[IncidentStorm\\] ${suppressed} incident\\(s\\) suppressed over the budget of 12 per 60000 ms: ` +
+        `^\\S+ +WARN \\[IncidentStorm\\] ${suppressed} incident\\(s\\) suppressed over the budget of 20 per 60000 ms: ` +
           `${suppressed} x "tracking of order \\d+ failed: carrier API unavailable: 503 from carrier\\.example after 5 ms"$`,
       ),
     );
