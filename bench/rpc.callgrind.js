@@ -14,13 +14,13 @@
 //   scripts/ensure-valgrind.sh && node bench/rpc.callgrind.js     # the set-ups x handlers x Node 20/24
 //   node bench/rpc.callgrind.js --smoke          # a few messages, to check the mode works
 //   node bench/rpc.callgrind.js --smoke --no-callgrind   # no valgrind: boots every set-up, checks its scope,
-//                                                        # sends messages (test/bench/rpc-smoke.spec.ts)
+//                                                        # sends messages (test/bench/transport-modes-smoke.spec.ts)
 //   options: --modes a,b (any mode of bench/rpc.modes.js, `<mode>@<label>` on another build)  --nodes 20,24
 //   --routes quiet,trivial,realistic  --warmup N (uninstrumented messages per handler, default 20000)  --windows N --messages N (counts per handler and their size, default 4 x 500)
 //   --merge (keep the latest results' other set-ups)  --jobs N (servers at once, default 2)  --save-as <name>
 //   --node-args "<flags>"  --build <label>=<dist dir> (repeatable)  BENCH_HTTP_NODES=24 (other Node majors)
-// Prints instructions per message (mean and median of the windows, vs disabled), what each set-up adds to
-// its baseline, and ConsoleLogger against this module, to stdout.
+// Prints instructions per message (V8's compilations apart, see bench/callgrind.js breakdown), what each
+// set-up adds to its baseline, and ConsoleLogger against this module, to stdout (bench/callgrind.tables.js).
 require('reflect-metadata');
 const path = require('node:path');
 const { ClientProxyFactory, Transport } = require('@nestjs/microservices');
