@@ -44,12 +44,14 @@ export class IncidentScopeMiddleware implements NestMiddleware {
       if (scopeStorage.getStore() !== existing) scopeStorage.enterWith(existing);
       return next();
     }
-    const { requestIdHeader, setResponseHeader } = this.engine;
+    const { requestIdHeader, setResponseHeader, traceContext } = this.engine;
     const scope = this.engine.openScope(
       {
         idHeader: req.headers[requestIdHeader],
         method: req.method ?? 'UNKNOWN',
         url: boundedUrl(this.engine, req.originalUrl ?? req.url ?? ''),
+        // Kept raw: parsed only if an incident (or IncidentBuffer.request) needs it.
+        traceHeader: traceContext ? req.headers.traceparent : undefined,
       },
       res,
     );

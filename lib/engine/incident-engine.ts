@@ -24,6 +24,7 @@ import { InternalReporter } from '../shared/internal-reporter';
 import { LOG_LEVEL_VALUES } from '../shared/log-levels';
 import { integerOption, invalidOption } from '../shared/option-validation.util';
 import type { TargetList } from '../targets/target-list';
+import { type ActiveSpanReader, loadActiveSpanReader } from '../trace/active-span';
 import { IncidentCounters } from './incident-counters';
 import { DELIVERY_SCOPE, type IncidentDraft, IncidentDispatcher } from './incident-dispatcher';
 import { enabledLevelTable } from './level-table.util';
@@ -87,6 +88,8 @@ export class IncidentEngine {
   private readonly toldErrors = new WeakMap<object, string>();
   /** One scope per raw request, even if the middleware is mounted twice. */
   readonly requestScopes = new WeakMap<object, IncidentScope>();
+  /** The active OpenTelemetry span, when `traceContext` is on and `@opentelemetry/api` is installed. */
+  private readonly activeSpan: ActiveSpanReader | undefined;
 
   constructor(
     private readonly options: ResolvedIncidentLoggerOptions,
@@ -113,6 +116,7 @@ export class IncidentEngine {
       onEnd: (scope) => this.endRequest(scope),
     };
     this.globalScope = new IncidentScope('global', this.scopeConfig);
+    this.activeSpan = options.traceContext ? loadActiveSpanReader() : undefined;
     // Every request's end is observed only when an outcome needs it (status, slowness, sampling).
     this.requestEnds = this.outcomes.watchesRequests ? new RequestEnds(this.requestScopes, (scope) => this.endRequest(scope)) : undefined;
     this.processHooks = new ProcessHooks(
@@ -132,6 +136,11 @@ export class IncidentEngine {
 
   get setResponseHeader(): boolean {
     return this.options.setResponseHeader;
+  }
+
+  /** Whether scopes read their trace context (the middleware reads the `traceparent` header only then). */
+  get traceContext(): boolean {
+    return this.options.traceContext;
   }
 
   /**
@@ -187,6 +196,8 @@ export class IncidentEngine {
 
   /** A new request (or `run()`) scope with this engine's limits, counted in the memory budget once it buffers. */
   openScope(request: ScopeRequest, endSignal?: ScopeEndSignal): IncidentScope {
+    // Read now: the span is only active in the async context the scope opens in.
+    if (this.activeSpan !== undefined) request.trace ??= this.activeSpan();
     return new IncidentScope('request', this.scopeConfig, request, this.registry, endSignal);
   }
 
@@ -198,7 +209,11 @@ export class IncidentEngine {
   openUnit(request: ScopeRequest): IncidentScope {
     const parent = scopeStorage.getStore();
     // Not the global scope, nor the one targets write in (both are 'global').
-    if (parent !== undefined && parent.kind === 'request') request.parentId = parent.request!.id;
+    if (parent !== undefined && parent.kind === 'request') {
+      request.parentId = parent.request!.id;
+      // A job started by a request is part of its trace, unless a span of its own is active.
+      if (this.options.traceContext) request.trace ??= this.activeSpan?.() ?? parent.trace;
+    }
     return this.openScope(request);
   }
 
@@ -475,6 +490,11 @@ export class IncidentEngine {
   private dispatch(scope: IncidentScope | undefined, draft: IncidentDraft, durable: boolean): Incident {
     if (draft.reason !== 'suppressed') this.storm?.writeSummary(Date.now(), false);
     if (scope?.outcome !== undefined) draft.outcome = scope.outcome;
+    const trace = scope?.trace;
+    if (trace !== undefined) {
+      draft.traceId = trace.traceId;
+      draft.spanId = trace.spanId;
+    }
     const state = scope?.stateIfAny;
     if (state !== undefined) {
       if (state.fields !== undefined) draft.fields = state.fields;

@@ -44,6 +44,8 @@ function header(incident: Incident, passthrough: number): unknown {
     url: incident.request?.url,
     operation: incident.request?.operation,
     parentId: incident.request?.parentId,
+    traceId: incident.traceId,
+    spanId: incident.spanId,
     records: incident.records.length,
     dropped: incident.dropped,
     droppedByLevel: levels.length > 0 ? Object.fromEntries(levels) : undefined,

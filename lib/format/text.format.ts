@@ -69,6 +69,7 @@ function describeIncident(incident: Incident, printed: IncidentRecord[]): string
     const status = outcome.status === undefined ? '' : `status=${outcome.status} `;
     parts.push(`outcome: ${status}durationMs=${outcome.durationMs}${outcome.aborted ? ' aborted' : ''}`);
   }
+  if (incident.traceId !== undefined) parts.push(`trace=${incident.traceId}${incident.spanId === undefined ? '' : `/${incident.spanId}`}`);
   if (incident.previous !== undefined) parts.push(`previous=${incident.previous}`);
   if (incident.links !== undefined && incident.links.length > 0) parts.push(`links=${incident.links.join(',')}`);
   if (incident.fingerprint !== undefined) parts.push(`fingerprint=${incident.fingerprint}`);

@@ -147,6 +147,15 @@ export interface IncidentLoggerModuleOptions {
    */
   flushOnCrash?: boolean;
   /**
+   * Trace correlation: each scope reads its W3C trace context once, when it
+   * opens (the active OpenTelemetry span when `@opentelemetry/api` is
+   * installed, else a valid `traceparent` request header, else the scope it
+   * was opened in), and its incidents carry `traceId` and `spanId`. Never
+   * read per record. `false` turns it off.
+   * @default true
+   */
+  traceContext?: boolean;
+  /**
    * A signal that writes every live buffer (`IncidentBuffer.dumpAll()`), e.g.
    * `'SIGUSR2'`. Off by default: listening to a signal changes what it does.
    * @default undefined

@@ -141,6 +141,14 @@ export interface Incident {
    * not written for it.
    */
   links?: string[];
+  /**
+   * The W3C trace the scope ran in (32 hex digits), read once when it opened:
+   * the active OpenTelemetry span, a valid incoming `traceparent` header, or
+   * the scope it was opened in (`traceContext`). Absent when none was known.
+   */
+  traceId?: string;
+  /** The span the scope ran under (16 hex digits): the server span with OpenTelemetry, else the caller's span from `traceparent`. */
+  spanId?: string;
   /** A short hash of the trigger (level, context, error name, normalised message, first own stack frame): the same failure has the same fingerprint. */
   fingerprint?: string;
   /** `reason: 'repeat'`: how many times this fingerprint triggered in the current storm window, this one included. */

@@ -18,6 +18,7 @@ export interface ResolvedIncidentLoggerOptions {
   targets: NonNullable<IncidentLoggerModuleOptions['targets']> | undefined;
   mountMiddleware: boolean;
   scopeMessages: boolean;
+  traceContext: boolean;
   requestIdHeader: string;
   setResponseHeader: boolean;
   flushOnCrash: boolean;

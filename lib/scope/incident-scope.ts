@@ -2,6 +2,7 @@ import type { IncidentOutcome, IncidentRecord, IncidentRequest, IncidentScopeKin
 import { type DropCounters, DropTally } from './drop-tally';
 import { levelValue } from '../shared/log-levels';
 import { requestIdFrom } from './request-id.util';
+import { parseTraceparent, type TraceContext } from '../trace/trace-context';
 import { RingBuffer } from './ring-buffer';
 import type { BudgetedScope, ScopeRegistry } from './scope-registry';
 import { ScopeState } from './scope-state';
@@ -31,6 +32,10 @@ export interface ScopeRequest {
   parentId?: string;
   /** The raw request-id header (string, string[] or undefined). */
   idHeader?: unknown;
+  /** The trace context known when the scope opened (the active span, the parent scope's). */
+  trace?: TraceContext;
+  /** The raw `traceparent` header, parsed when the request settles, if `trace` is not given. */
+  traceHeader?: unknown;
 }
 
 /** The end of a request as a scope sees it (a `ServerResponse` is one). */
@@ -84,6 +89,7 @@ export class IncidentScope implements BudgetedScope {
   private tally: DropTally | undefined;
   private source: ScopeRequest | undefined;
   private settled: IncidentRequest | undefined;
+  private settledTrace: TraceContext | undefined;
   private watching = false;
   private extra: ScopeState | undefined;
   /** Set when the request's response is closed (or the `run()` work settled), as far as the scope needed to know. */
@@ -107,13 +113,20 @@ export class IncidentScope implements BudgetedScope {
   /** The request, with its id settled on first read; undefined for the global scope. */
   get request(): IncidentRequest | undefined {
     if (this.settled === undefined && this.source !== undefined) {
-      const { id, idHeader, kind, method, url, parentId } = this.source;
+      const { id, idHeader, kind, method, url, parentId, trace, traceHeader } = this.source;
       const settled: IncidentRequest = { id: id ?? requestIdFrom(idHeader), kind: kind ?? 'http', method, url };
       if (parentId !== undefined) settled.parentId = parentId;
       this.settled = settled;
+      this.settledTrace = trace ?? parseTraceparent(traceHeader);
       this.source = undefined;
     }
     return this.settled;
+  }
+
+  /** The trace the scope runs in, settled with the request (parsed once); undefined for the global scope or when none was known. */
+  get trace(): TraceContext | undefined {
+    if (this.source !== undefined) void this.request;
+    return this.settledTrace;
   }
 
   /**

@@ -15,6 +15,8 @@ describe('module options: strings from a config service', () => {
     expect(resolveOptions({ setResponseHeader: 'TRUE' as unknown as boolean }).setResponseHeader).toBe(true);
     expect(resolveOptions({ scopeMessages: 'false' as unknown as boolean }).scopeMessages).toBe(false);
     expect(resolveOptions({}).scopeMessages).toBe(true);
+    expect(resolveOptions({ traceContext: 'false' as unknown as boolean }).traceContext).toBe(false);
+    expect(resolveOptions({}).traceContext).toBe(true);
   });
 
   it.each([
@@ -24,6 +26,7 @@ describe('module options: strings from a config service', () => {
     [{ bufferSize: null }, 'bufferSize must be a positive integer; got null (null)'],
     [{ flushOnCrash: 'yes' }, 'flushOnCrash must be a boolean; got "yes" (string)'],
     [{ scopeMessages: 1 }, 'scopeMessages must be a boolean; got 1 (number)'],
+    [{ traceContext: 'w3c' }, 'traceContext must be a boolean; got "w3c" (string)'],
   ])('still rejects %j, showing the value as JSON with its type', (options, message) => {
     expect(resolve(options)).toThrow(`IncidentLoggerModule: ${message}`);
   });
