@@ -14,11 +14,8 @@ class NotedException {
   static [Symbol.hasInstance](exception: unknown): boolean {
     const scope = scopeStorage.getStore();
     // The request's own scope (Nest's exception handler runs in the request's async context).
-    if (scope !== undefined && scope.kind === 'request' && !scope.ended) {
-      const state = scope.state;
-      state.exception = exception;
-      state.hasException = true;
-    }
+    // Noted before Nest replies: the incident header (`incidentLinks`) can still be set.
+    if (scope !== undefined && scope.kind === 'request' && !scope.ended) scope.noteException(exception);
     return false;
   }
 }

@@ -31,6 +31,7 @@ export type {
   Incident,
   IncidentAfterTriggerOptions,
   IncidentBufferStats,
+  IncidentLinkOptions,
   IncidentLoggerModuleOptions,
   IncidentOutcome,
   IncidentOutcomeOptions,

@@ -15,6 +15,7 @@ const REASONS: readonly IncidentReason[] = [
   'repeat',
   'suppressed',
   'passthrough',
+  'downstream',
 ];
 
 /** What the engine decided since it started, for `IncidentBuffer.stats()`: plain numbers. */

@@ -68,9 +68,12 @@ export class IncidentDispatcher {
     targets.onFill((target, index) => this.deliverHeld(target, index));
   }
 
-  /** Builds the incident and writes it to every target. `durable` also calls `flushSync`. */
-  dispatch(draft: IncidentDraft, durable: boolean): Incident {
-    const incident: Incident = { id: randomUUID(), ...draft };
+  /**
+   * Builds the incident and writes it to every target. `durable` also calls
+   * `flushSync`. `id`: one announced already (the response's incident header).
+   */
+  dispatch(draft: IncidentDraft, durable: boolean, id: string = randomUUID()): Incident {
+    const incident: Incident = { id, ...draft };
     Object.freeze(incident.records);
     scopeStorage.run(DELIVERY_SCOPE, () => {
       this.targets.forEach((target, index) => this.writeTo(target, index, incident, durable));

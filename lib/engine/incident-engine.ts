@@ -11,7 +11,7 @@ import { checkLevel } from '../options/check-level.util';
 import type { ResolvedIncidentLoggerOptions } from '../options/resolved-options.interface';
 import { fingerprintOf } from '../policy/fingerprint.util';
 import { OutcomeRule } from '../policy/outcome-rule';
-import { TriggerRule } from '../policy/trigger-rule';
+import { exceptionStatus, TriggerRule } from '../policy/trigger-rule';
 import { IncidentScope, type ScopeConfig, type ScopeEndSignal, type ScopeRequest } from '../scope/incident-scope';
 import { ScopeRegistry } from '../scope/scope-registry';
 import { scopeStorage } from '../scope/scope-storage';
@@ -30,10 +30,14 @@ import { DELIVERY_SCOPE, type IncidentDraft, IncidentDispatcher } from './incide
 import { enabledLevelTable } from './level-table.util';
 import { ProcessHooks } from './process-hooks';
 import { RequestEnds } from './request-ends';
+import { mergeLinks, ScopeLinks } from './scope-links';
 import { startupNotice, NOT_INSTALLED_WARNING } from './startup-notice';
 import { StormGate } from './storm-gate';
 
 const WARN = LOG_LEVEL_VALUES.warn;
+const ERROR = LOG_LEVEL_VALUES.error;
+/** The context Nest's ExceptionsHandler logs an unhandled error under (after it replied 500). */
+const EXCEPTIONS_HANDLER = 'ExceptionsHandler';
 const FATAL = LOG_LEVEL_VALUES.fatal;
 const NEVER = Number.POSITIVE_INFINITY;
 const MAX_CACHED_CONTEXTS = 512;
@@ -90,6 +94,8 @@ export class IncidentEngine {
   readonly requestScopes = new WeakMap<object, IncidentScope>();
   /** The active OpenTelemetry span, when `traceContext` is on and `@opentelemetry/api` is installed. */
   private readonly activeSpan: ActiveSpanReader | undefined;
+  /** `incidentLinks`: the incident header, outgoing calls; undefined when off. */
+  private readonly links: ScopeLinks | undefined;
 
   constructor(
     private readonly options: ResolvedIncidentLoggerOptions,
@@ -114,7 +120,15 @@ export class IncidentEngine {
       reserved: options.reservedWarnings,
       counters: this.counters.dropped,
       onEnd: (scope) => this.endRequest(scope),
+      onException: options.incidentLinks?.header === undefined ? undefined : (scope, error) => this.exceptionNoted(scope, error),
     };
+    this.links =
+      options.incidentLinks === undefined
+        ? undefined
+        : new ScopeLinks(options.incidentLinks, options.requestIdHeader, this.scopeConfig, options.capture.redactor, {
+            failed: (scope) => this.callFailed(scope),
+            report: (text) => reporter.report('incidentLinks', `incidentLinks: ${text}`),
+          });
     this.globalScope = new IncidentScope('global', this.scopeConfig);
     this.activeSpan = options.traceContext ? loadActiveSpanReader() : undefined;
     // Every request's end is observed only when an outcome needs it (status, slowness, sampling).
@@ -276,8 +290,11 @@ export class IncidentEngine {
   markForIncident(note: unknown): void {
     const scope = this.currentScope();
     scope.state.marked = note === undefined ? '' : boundText(String(note), 1024, this.policy.redactor);
+    if (scope.kind !== 'request' || scope.ended) return;
+    // Written when the scope ends: its id goes out now, while the response's headers can still carry it.
+    this.links?.reserve(scope);
     // A request that logged nothing is not watched yet; `run()` scopes end through `endRun`.
-    if (scope.kind === 'request' && !scope.ended && !scope.watchEnd()) this.endRequest(scope);
+    if (!scope.watchEnd()) this.endRequest(scope);
   }
 
   /** A `run()` scope's work settled: its outcome, and the outcome incident if one is due. */
@@ -347,6 +364,7 @@ export class IncidentEngine {
   start(): void {
     this.processHooks.install();
     this.requestEnds?.subscribe();
+    this.links?.start();
   }
 
   /** Writes what shutdown owes (a marked global scope, a storm summary), then waits for every target's pending writes. */
@@ -364,6 +382,7 @@ export class IncidentEngine {
   async stop(): Promise<void> {
     this.processHooks.uninstall();
     this.requestEnds?.unsubscribe();
+    this.links?.stop();
     this.storm?.cancel();
     clearTimeout(this.flushLevelTimer);
     await this.dispatcher.close();
@@ -467,6 +486,8 @@ export class IncidentEngine {
     }
     if (verdict?.kind === 'suppressed') {
       scope.state.heldBack = true;
+      // Held back counts as written: its failed calls are not told again by a `downstream` incident.
+      scope.state.downstream = undefined;
       this.counters.suppressed++;
       return undefined;
     }
@@ -496,14 +517,24 @@ export class IncidentEngine {
       draft.spanId = trace.spanId;
     }
     const state = scope?.stateIfAny;
+    let id: string | undefined;
     if (state !== undefined) {
       if (state.fields !== undefined) draft.fields = state.fields;
       if (state.lastIncidentId !== undefined) draft.previous = state.lastIncidentId;
+      // The id the response's header announced, if any: this is the incident it names.
+      id = state.reservedIncidentId;
+      state.reservedIncidentId = undefined;
+      // Failed outgoing calls since the last incident: this one tells them (no `downstream` incident follows).
+      if (state.downstream !== undefined) {
+        if (state.downstream.links.length > 0) draft.links = mergeLinks(draft.links, state.downstream.links);
+        state.downstream = undefined;
+      }
     }
-    const incident = this.dispatcher.dispatch(draft, durable);
+    const incident = this.dispatcher.dispatch(draft, durable, id);
     this.counters.incidents[incident.reason]++;
     if (scope !== undefined) {
       scope.state.lastIncidentId = incident.id;
+      this.links?.written(scope, incident.id);
       this.startTail(scope, incident);
     }
     return incident;
@@ -521,6 +552,45 @@ export class IncidentEngine {
     const state = scope.stateIfAny;
     if (state === undefined && !this.outcomes.mayApply(outcome, scope.size > 0)) return;
     this.afterEnd(scope, state?.failed === true && !wroteIncident(scope));
+  }
+
+  /**
+   * The request threw, and Nest is about to reply: if that ends in an
+   * incident (ExceptionsHandler logs an unknown error at 'error' after its
+   * 500; else the status rule on the status sent), its id goes in the header
+   * now. An `HttpException` with a status the outcome ignores (a 404) does not.
+   */
+  private exceptionNoted(scope: IncidentScope, error: unknown): void {
+    const httpStatus = exceptionStatus(error);
+    const logged = httpStatus === undefined && this.enabled[ERROR] === true && this.triggers.flushValueFor(EXCEPTIONS_HANDLER) <= ERROR;
+    if (logged) return this.links!.reserve(scope);
+    // Nest answers an error that is not an HttpException with a 500.
+    const status = httpStatus ?? 500;
+    const accepted = this.outcomes.acceptsStatus(status, () => this.shownRequest(scope));
+    scope.state.statusVerdict = { status, accepted };
+    if (accepted) this.links!.reserve(scope);
+  }
+
+  /** An outgoing call of the scope failed (`incidentLinks`): told by its next incident, or by a `downstream` one at its end. */
+  private callFailed(scope: IncidentScope): void {
+    if (scope.ended) {
+      // A call the unit of work did not await, answered after it ended: its end was decided, so it is told now.
+      const state = scope.state;
+      const first = state.downstream?.first;
+      if (first === undefined) return;
+      const verdict = this.outcomes.downstream(
+        {
+          request: () => this.shownRequest(scope),
+          outcome: scope.outcome ?? { durationMs: Date.now() - scope.startedAt },
+          downstream: first,
+        },
+        Date.now(),
+      );
+      this.flushScope(scope, verdict.reason, verdict.trigger);
+      return;
+    }
+    // A request that logged nothing is not watched yet (a record was just added: it is now, unless it closed).
+    if (scope.signal !== undefined && !scope.watchEnd()) this.endRequest(scope);
   }
 
   /** An HTTP exception whose status `ignoreExceptionStatus` ignores ended the unit of work: counted, not a failure. */
@@ -542,6 +612,8 @@ export class IncidentEngine {
           hasRecords: scope.size > 0,
           exception: state?.hasException ? { value: state.exception } : undefined,
           rejected,
+          downstream: state?.downstream?.first,
+          statusVerdict: state?.statusVerdict,
         },
         Date.now(),
       );

@@ -8,7 +8,7 @@ import type { IncidentDraft } from './incident-dispatcher';
 export const STORM_CONTEXT = 'IncidentStorm';
 
 /** Reasons storm control may hold back: failures that repeat. `fatal`, crash, manual, marked, dump never are. */
-const STORM_REASONS: ReadonlySet<IncidentReason> = new Set<IncidentReason>(['level', 'status', 'slow', 'rejected']);
+const STORM_REASONS: ReadonlySet<IncidentReason> = new Set<IncidentReason>(['level', 'status', 'slow', 'rejected', 'downstream']);
 
 /**
  * Storm control as the engine uses it: which incidents it applies to, the

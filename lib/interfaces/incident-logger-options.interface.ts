@@ -2,6 +2,7 @@ import type { LogLevel, Type } from '@nestjs/common';
 import type { CaptureLimits } from './capture-limits.interface';
 import type { RedactOptions } from './redact-options.interface';
 import type { IncidentTarget } from './incident-target.interface';
+import type { IncidentLinkOptions } from './incident-link-options.interface';
 import type {
   ContextFlushLevels,
   IncidentAfterTriggerOptions,
@@ -155,6 +156,18 @@ export interface IncidentLoggerModuleOptions {
    * @default true
    */
   traceContext?: boolean;
+  /**
+   * Incidents linked across services: the response of a scope that wrote an
+   * incident names it in a header (`x-incident-id`); outgoing HTTP calls
+   * (`node:http`/`https`, `fetch`/undici, observed through
+   * `diagnostics_channel`) carry the request id and `traceparent`; a call
+   * answered with a 5xx or with that header makes the calling scope write its
+   * window when it ends (`reason: 'downstream'`, `links: [<remote id>]`),
+   * even if it recovered. `false` turns all of it off: no header, no
+   * observation, no propagation. See docs/linked-incidents.md.
+   * @default { header: 'x-incident-id', downstream: (status) => status >= 500, propagate: true }
+   */
+  incidentLinks?: IncidentLinkOptions | false;
   /**
    * A signal that writes every live buffer (`IncidentBuffer.dumpAll()`), e.g.
    * `'SIGUSR2'`. Off by default: listening to a signal changes what it does.

@@ -80,7 +80,15 @@ export type IncidentReason =
   /** Storm control: what was not written over the incident budget, with `suppressed`. */
   | 'suppressed'
   /** One record written at once (`passthroughLevel`), to a target without `writeRecord`. */
-  | 'passthrough';
+  | 'passthrough'
+  /**
+   * An outgoing HTTP call of the scope was answered with a failure (a status
+   * `incidentLinks.downstream` accepts, or a response naming an incident of
+   * the called service), and the scope wrote no incident after it: its window,
+   * written when it ended, with `links` naming the remote incidents. Written
+   * even if the scope recovered (a retry, a fallback) and logged nothing.
+   */
+  | 'downstream';
 
 /** How the scope's unit of work ended. @publicApi */
 export interface IncidentOutcome {
@@ -138,7 +146,10 @@ export interface Incident {
    * `rejected` incident, logged again elsewhere (by the scheduler that ran
    * the job, by the caller of `run()`), is written as its line alone, with
    * the id of the incident that told its story: the other scope's window is
-   * not written for it.
+   * not written for it. With `incidentLinks`: the incidents of other services
+   * this scope's outgoing calls were answered with (their `x-incident-id`),
+   * de-duplicated, at most 16, on the first incident the scope writes after
+   * the call (`reason: 'downstream'` when nothing else was written).
    */
   links?: string[];
   /**

@@ -1,5 +1,6 @@
 export type { CaptureLimits } from './capture-limits.interface';
 export type { IncidentBufferStats } from './incident-buffer-stats.interface';
+export type { IncidentLinkOptions } from './incident-link-options.interface';
 export type { IncidentLoggerModuleOptions } from './incident-logger-options.interface';
 export type { IncidentScopeOptions } from './incident-scope-options.interface';
 export type { IncidentScopedOptions } from './incident-scoped-options.interface';

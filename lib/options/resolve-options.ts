@@ -4,6 +4,7 @@ import type { IncidentLoggerModuleOptions } from '../interfaces/incident-logger-
 import { ALL_LOG_LEVELS } from '../shared/log-levels';
 import { booleanOption, checkKnownKeys, integerOption, invalidOption, objectOption } from '../shared/option-validation.util';
 import { resolveCapturePolicy } from './resolve-capture-policy.util';
+import { resolveLinkOptions } from './resolve-link-options.util';
 import { resolvePolicies } from './resolve-policies.util';
 import { checkLevel } from './check-level.util';
 import type { ResolvedIncidentLoggerOptions } from './resolved-options.interface';
@@ -43,6 +44,7 @@ const KNOWN_OPTIONS = Object.keys({
   maxRecordAgeMs: true,
   outcome: true,
   storm: true,
+  incidentLinks: true,
 } satisfies Record<keyof IncidentLoggerModuleOptions, true>);
 // Signals a listener can never receive.
 const UNCATCHABLE_SIGNALS = new Set(['SIGKILL', 'SIGSTOP']);
@@ -82,6 +84,7 @@ export function resolveOptions(options: IncidentLoggerModuleOptions = {}): Resol
   objectOption(OWNER, 'options', options);
   checkKnownKeys(OWNER, options, KNOWN_OPTIONS);
   const flushLevel = checkLevel('flushLevel', options.flushLevel ?? DEFAULT_FLUSH_LEVEL);
+  const requestIdHeader = checkHeader(options.requestIdHeader);
   return {
     ...resolvePolicies(options, flushLevel),
     bufferSize: integerOption(OWNER, 'bufferSize', options.bufferSize, DEFAULT_BUFFER_SIZE, 1),
@@ -93,7 +96,8 @@ export function resolveOptions(options: IncidentLoggerModuleOptions = {}): Resol
     mountMiddleware: booleanOption(OWNER, 'mountMiddleware', options.mountMiddleware, true),
     scopeMessages: booleanOption(OWNER, 'scopeMessages', options.scopeMessages, true),
     traceContext: booleanOption(OWNER, 'traceContext', options.traceContext, true),
-    requestIdHeader: checkHeader(options.requestIdHeader),
+    requestIdHeader,
+    incidentLinks: resolveLinkOptions(options.incidentLinks, requestIdHeader),
     setResponseHeader: booleanOption(OWNER, 'setResponseHeader', options.setResponseHeader, false),
     flushOnCrash: booleanOption(OWNER, 'flushOnCrash', options.flushOnCrash, true),
     dumpSignal: checkSignal(options.dumpSignal),

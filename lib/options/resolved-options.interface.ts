@@ -35,6 +35,16 @@ export interface ResolvedIncidentLoggerOptions {
   maxRecordAgeMs: number | undefined;
   outcome: ResolvedOutcomeOptions | undefined;
   storm: Required<IncidentStormOptions> | undefined;
+  /** `incidentLinks`; undefined when `false`. */
+  incidentLinks: ResolvedLinkOptions | undefined;
+}
+
+/** `incidentLinks` with its defaults; `header`/`downstream` undefined when off. */
+export interface ResolvedLinkOptions {
+  /** Lower case. */
+  header: string | undefined;
+  downstream: ((status: number) => boolean) | undefined;
+  propagate: boolean;
 }
 
 /** `outcome` with its defaults; `status`/`slow` undefined when off. */

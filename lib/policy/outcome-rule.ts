@@ -30,10 +30,17 @@ export interface EndedScope {
   exception?: { value: unknown };
   /** The `run()` promise rejected. */
   rejected: boolean;
+  /**
+   * An outgoing call failed (`incidentLinks`) and no incident was written
+   * since: the first such call, as its record says it (redacted).
+   */
+  downstream?: string;
+  /** The status rule's answer, asked before the reply (`incidentLinks` header): not asked again for that status. */
+  statusVerdict?: { status: number; accepted: boolean };
 }
 
 export interface OutcomeVerdict {
-  reason: Extract<IncidentReason, 'status' | 'slow' | 'rejected' | 'marked' | 'sampled'>;
+  reason: Extract<IncidentReason, 'status' | 'slow' | 'rejected' | 'marked' | 'sampled' | 'downstream'>;
   /** The synthetic trigger naming the outcome; none for `sampled`. */
   trigger?: LogRecord[];
 }
@@ -106,20 +113,23 @@ export class OutcomeRule {
       };
     }
     const options = this.options;
-    if (options === undefined) return undefined;
+    if (options === undefined) return ended.downstream === undefined ? undefined : this.downstream(ended, now);
     if (ended.rejected && options.rejected) {
       const text = `${unitOf(ended.request())} rejected after ${Math.round(outcome.durationMs)} ms`;
       return { reason: 'rejected', trigger: this.record('error', text, ended.exception, now) };
     }
     // Already written: Nest's ExceptionsHandler logged the error (a `level` incident). One block, not two.
-    if (ended.wroteIncident) return undefined;
-    const status = outcome.status;
-    if (status !== undefined && options.status !== undefined && this.accepts('outcome.status', options.status, status, ended)) {
+    // A call that failed after that incident is told by an incident of its own.
+    if (ended.wroteIncident) return ended.downstream === undefined ? undefined : this.downstream(ended, now);
+    const known = ended.statusVerdict;
+    if (known !== undefined && known.status === outcome.status ? known.accepted : this.acceptsStatus(outcome.status, ended.request)) {
       return { reason: 'status', trigger: this.record('error', describeOutcome(ended.request(), outcome), ended.exception, now) };
     }
+    // Before slowness: the failed call is the cause, the time its retries took the consequence.
+    if (ended.downstream !== undefined) return this.downstream(ended, now);
     const slow =
       options.slow !== undefined
-        ? this.accepts('outcome.slow', options.slow, outcome.durationMs, ended)
+        ? this.accepts('outcome.slow', options.slow, outcome.durationMs, ended.request)
         : options.slowMs !== undefined && outcome.durationMs >= options.slowMs;
     if (slow) {
       // The threshold is named when it is `slowMs`; a predicate of yours decided otherwise.
@@ -130,15 +140,27 @@ export class OutcomeRule {
     return undefined;
   }
 
+  /** Whether a request that ends with this status writes a `status` incident (its exception is noted before the reply). */
+  acceptsStatus(status: number | undefined, request: () => IncidentRequest | undefined): boolean {
+    const rule = this.options?.status;
+    return status !== undefined && rule !== undefined && this.accepts('outcome.status', rule, status, request);
+  }
+
+  /** `GET /checkout -> 200 in 41 ms, after a failed call: GET http://orders/7 -> 503 (incident …)`: the scope recovered, or hid it. */
+  downstream(ended: Pick<EndedScope, 'request' | 'outcome' | 'downstream' | 'exception'>, now: number): OutcomeVerdict {
+    const text = `${describeOutcome(ended.request(), ended.outcome)}, after a failed call: ${ended.downstream}`;
+    return { reason: 'downstream', trigger: this.record('warn', text, ended.exception, now) };
+  }
+
   /** A predicate of the options; the default status rule needs no request (most requests never settle their id). */
   private accepts(
     name: string,
     predicate: (value: number, request: IncidentRequest) => boolean,
     value: number,
-    ended: EndedScope,
+    shown: () => IncidentRequest | undefined,
   ): boolean {
     if (predicate === DEFAULT_OUTCOME_STATUS) return value >= 500;
-    const request = ended.request();
+    const request = shown();
     if (request === undefined) return false;
     try {
       return predicate(value, request) === true;

@@ -16,7 +16,7 @@ export interface TriggerRuleOptions {
 }
 
 /** The status of a Nest `HttpException` (anything with a `getStatus()` returning a number), if the value is one. */
-function exceptionStatus(value: unknown): number | undefined {
+export function exceptionStatus(value: unknown): number | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
   try {
     const getStatus = (value as { getStatus?: unknown }).getStatus;

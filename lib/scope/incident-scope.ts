@@ -46,6 +46,9 @@ export interface ScopeEndSignal {
   readonly statusCode?: number;
   /** True once the whole response was handed to the OS. */
   readonly writableFinished?: boolean;
+  /** True once the status line and headers are out (the incident header can no longer be set). */
+  readonly headersSent?: boolean;
+  setHeader?(name: string, value: string): unknown;
   once(event: 'close', listener: () => void): unknown;
 }
 
@@ -59,6 +62,8 @@ export interface ScopeConfig {
   counters: DropCounters;
   /** Called when a watched request's response closes (the engine decides the outcome, then ends the scope). */
   onEnd(scope: IncidentScope): void;
+  /** Called when the exception the request threw is noted, before Nest replies (the incident header is set then). */
+  onException?(scope: IncidentScope, exception: unknown): void;
 }
 
 /** A reserved warning and how many main-ring records were pushed before it, to merge the two in order. */
@@ -138,6 +143,19 @@ export class IncidentScope implements BudgetedScope {
     const request = this.request;
     if (request === undefined || request.operation !== undefined) return;
     this.settled = { ...request, kind, operation };
+  }
+
+  /** Whether the engine whose settings these are opened this scope (several apps in one process share the store). */
+  openedWith(config: ScopeConfig): boolean {
+    return this.config === config;
+  }
+
+  /** The exception the unit of work threw (the exception observer, before Nest replies). */
+  noteException(exception: unknown): void {
+    const state = this.state;
+    state.exception = exception;
+    state.hasException = true;
+    this.config.onException?.(this, exception);
   }
 
   /** The scope's state beyond its records, created on first use. */

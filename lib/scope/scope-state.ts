@@ -5,6 +5,14 @@ export interface TailState {
   timer: NodeJS.Timeout;
 }
 
+/** Outgoing calls of the scope answered with a failure since its last incident (`incidentLinks`). */
+export interface DownstreamMark {
+  /** Remote incident ids, de-duplicated, bounded (`MAX_LINKS`). */
+  links: string[];
+  /** The first failed call, as its record says it (`GET http://b/orders -> 503 (incident …)`), redacted. */
+  first: string;
+}
+
 /**
  * What a scope knows beyond its records, allocated only when a scope needs
  * it (an incident, `assign`, `markForIncident`, a noted exception): most
@@ -26,4 +34,18 @@ export class ScopeState {
   /** Storm control held back an incident of this scope: its failure was decided (no outcome incident repeats it). */
   heldBack = false;
   tail: TailState | undefined = undefined;
+  /**
+   * The id the scope's next incident takes, announced in the response's
+   * incident header before the incident exists (the reply goes out before
+   * Nest logs the error, before the outcome is known).
+   */
+  reservedIncidentId: string | undefined = undefined;
+  /**
+   * `outcome.status` asked before the reply (to announce the incident in the
+   * header): asked once, so the header and the end agree even for a predicate
+   * that would answer differently the second time.
+   */
+  statusVerdict: { status: number; accepted: boolean } | undefined = undefined;
+  /** Failed outgoing calls not yet carried by an incident (`links`); a `downstream` incident at the end if none comes. */
+  downstream: DownstreamMark | undefined = undefined;
 }

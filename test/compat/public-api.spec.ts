@@ -37,6 +37,7 @@ const TYPE_EXPORTS = [
   'IncidentAfterTriggerOptions',
   'IncidentBufferStats',
   'IncidentFormat',
+  'IncidentLinkOptions',
   'IncidentLoggerModuleOptions',
   'IncidentOutcome',
   'IncidentOutcomeOptions',
