@@ -120,6 +120,7 @@ export class IncidentEngine {
       reserved: options.reservedWarnings,
       counters: this.counters.dropped,
       onEnd: (scope) => this.endRequest(scope),
+      log: (level, value, message, params) => this.log(level, value, message, params),
       onException: options.incidentLinks?.header === undefined ? undefined : (scope, error) => this.exceptionNoted(scope, error),
     };
     this.links =
@@ -168,6 +169,8 @@ export class IncidentEngine {
       const store = scopeStorage.getStore();
       if (store === DELIVERY_SCOPE) return this.reportReentrant(level, message);
       const scope = store ?? this.globalScope;
+      // Another app's scope (several apps in one process share Nest's static Logger): its engine decides.
+      if (scope.config !== this.scopeConfig) return scope.config.log?.(level, value, message, params);
       if (value < this.slowFrom) this.buffer(scope, level, message, params);
       else if (this.decide(scope, level, value, message, params)) return;
       // Counted after the trigger: the trigger itself is not part of its tail.

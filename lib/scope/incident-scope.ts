@@ -1,3 +1,4 @@
+import type { LogLevel } from '@nestjs/common';
 import type { IncidentOutcome, IncidentRecord, IncidentRequest, IncidentScopeKind } from '../interfaces/incident.interface';
 import { type DropCounters, DropTally } from './drop-tally';
 import { levelValue } from '../shared/log-levels';
@@ -62,6 +63,13 @@ export interface ScopeConfig {
   counters: DropCounters;
   /** Called when a watched request's response closes (the engine decides the outcome, then ends the scope). */
   onEnd(scope: IncidentScope): void;
+  /**
+   * A log call that reached another engine while this scope is current (Nest's
+   * `Logger` is process-wide: with two apps in one process, the last
+   * `useLogger()` receives every app's lines): handed to the engine that
+   * opened the scope, so its lines land in its window and its targets.
+   */
+  log?(level: LogLevel, value: number, message: unknown, params: unknown[]): void;
   /** Called when the exception the request threw is noted, before Nest replies (the incident header is set then). */
   onException?(scope: IncidentScope, exception: unknown): void;
 }
@@ -106,7 +114,8 @@ export class IncidentScope implements BudgetedScope {
 
   constructor(
     readonly kind: 'request' | 'global',
-    private readonly config: ScopeConfig,
+    /** The settings of the engine that opened the scope (compared by identity: which engine owns it). */
+    readonly config: ScopeConfig,
     request?: ScopeRequest,
     /** Undefined once the scope has ended: it no longer counts in the budget. */
     private registry?: ScopeRegistry<IncidentScope>,
