@@ -99,6 +99,23 @@ describe.each(PLATFORMS)('the x-incident-id response header (%s)', (platform: Pl
     ]);
   });
 
+  it('links each remote incident once, at most 16', async () => {
+    let answered = 0;
+    dependency = createServer((_req, res) => {
+      // Each remote incident named twice in a row (a client retrying against the same failure).
+      res.setHeader('x-incident-id', `remote-${Math.ceil(++answered / 2)}`);
+      res.statusCode = 503;
+      res.end();
+    });
+    await new Promise<void>((resolve) => dependency!.listen(0, '127.0.0.1', resolve));
+    const port = (dependency.address() as AddressInfo).port;
+    const { url } = await boot(undefined, () => `http://127.0.0.1:${port}`);
+    const incident = await incidentNamedBy(await fetch(`${url}/fanout/40`));
+    expect(answered).toBe(40);
+    expect(incident.reason).toBe('downstream');
+    expect(incident.links).toEqual(Array.from({ length: 16 }, (_, index) => `remote-${index + 1}`));
+  });
+
   it('a request that writes nothing, and an ignored 404, carry no header', async () => {
     const { url } = await boot();
     const quiet = await fetch(`${url}/quiet`);

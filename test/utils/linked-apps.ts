@@ -78,6 +78,12 @@ export function serviceAModule(target: MemoryTarget, serviceB: () => string, opt
       }
     }
 
+    @Get('fanout/:calls')
+    async fanout(@Param('calls') calls: string) {
+      for (let call = 0; call < Number(calls); call++) await fetch(`${serviceB()}/orders/${call}`);
+      return 'ok';
+    }
+
     @Get('logged')
     logged() {
       this.logger.error('payment declined');
