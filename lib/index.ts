@@ -55,5 +55,5 @@ export { DEFAULT_REDACT_KEYS } from './redact/redaction.constants';
 export { LoggerServiceTarget } from './targets/logger-service/logger-service.target';
 export type { LoggerServiceTargetOptions } from './targets/logger-service/logger-service-target-options.interface';
 export { PinoTarget } from './targets/pino/pino.target';
-export type { PinoTargetOptions } from './targets/pino/pino-target-options.interface';
+export type { PinoInstance, PinoTargetOptions } from './targets/pino/pino-target-options.interface';
 export { incidentRequestId } from './incident-request-id';

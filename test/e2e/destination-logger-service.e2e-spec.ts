@@ -35,7 +35,12 @@ class OrdersController {
 }
 
 /** The incident module with the delegate the app provides (`inject`), as a user writes it. */
-function withDelegate(token: unknown, imports: Array<Type<unknown> | ReturnType<typeof LoggerModule.forRoot>>, memory: MemoryTarget, level?: 'trigger') {
+function withDelegate(
+  token: unknown,
+  imports: Array<Type<unknown> | ReturnType<typeof LoggerModule.forRoot>>,
+  memory: MemoryTarget,
+  level?: 'trigger',
+) {
   @Module({
     imports: [
       ...imports,
@@ -110,7 +115,10 @@ describe.each(PLATFORMS)('LoggerServiceTarget with real delegates (%s)', (platfo
   it('ConsoleLogger({ json: true }): one JSON line per record, the fields in its message object', async () => {
     const memory = new MemoryTarget();
     const delegate = new ConsoleLogger({ json: true });
-    @Module({ imports: [IncidentLoggerModule.forRoot({ targets: [new LoggerServiceTarget(delegate), memory] })], controllers: [OrdersController] })
+    @Module({
+      imports: [IncidentLoggerModule.forRoot({ targets: [new LoggerServiceTarget(delegate), memory] })],
+      controllers: [OrdersController],
+    })
     class AppModule {}
     app = await startApp(AppModule, platform);
     const chunks: string[] = [];

@@ -159,8 +159,14 @@ describe.each(PLATFORMS)('PinoTarget and incidentRequestId with nestjs-pino (%s)
   it.each(orders)('gives concurrent requests distinct ids that match (%s)', async (order) => {
     const { file, memory } = await start(order, 'concurrent');
     await Promise.all(Array.from({ length: 6 }, () => fetch(`${app!.url}/fail`).then((res) => res.text())));
-    const lines = await waitForJsonLine(file, (l) => l.msg === 'request completed' && readJsonLines(file).filter((x) => x.msg === 'request completed').length === 6);
-    const pinoIds = lines.filter((line) => line.msg === 'request completed').map((line) => line.req.id).sort();
+    const lines = await waitForJsonLine(
+      file,
+      (l) => l.msg === 'request completed' && readJsonLines(file).filter((x) => x.msg === 'request completed').length === 6,
+    );
+    const pinoIds = lines
+      .filter((line) => line.msg === 'request completed')
+      .map((line) => line.req.id)
+      .sort();
     const incidentIds = memory.incidents.map((incident) => incident.request!.id).sort();
     expect(new Set(pinoIds).size).toBe(6);
     expect(pinoIds).toEqual(incidentIds);

@@ -58,11 +58,15 @@ describe('LoggerServiceTarget: delegates it refuses', () => {
   });
 
   it('rejects what is not a LoggerService, and bad options, naming option, value and type', () => {
-    expect(() => new LoggerServiceTarget({} as LoggerService)).toThrow(/^LoggerServiceTarget: delegate must be a Nest LoggerService .*; got \{\} \(object\)$/);
+    expect(() => new LoggerServiceTarget({} as LoggerService)).toThrow(
+      /^LoggerServiceTarget: delegate must be a Nest LoggerService .*; got \{\} \(object\)$/,
+    );
     expect(() => new LoggerServiceTarget(new ConsoleLogger(), { level: 'error' as never })).toThrow(
       `LoggerServiceTarget: level must be one of 'record', 'trigger'; got "error" (string)`,
     );
-    expect(() => new LoggerServiceTarget(new ConsoleLogger(), { levle: 'trigger' } as never)).toThrow(/levle is not an option; did you mean level\?/);
+    expect(() => new LoggerServiceTarget(new ConsoleLogger(), { levle: 'trigger' } as never)).toThrow(
+      /levle is not an option; did you mean level\?/,
+    );
   });
 
   it('accepts ConsoleLogger and nest-winston', () => {
@@ -74,7 +78,11 @@ describe('LoggerServiceTarget: delegates it refuses', () => {
 describe('LoggerServiceTarget: what it writes (real winston behind nest-winston)', () => {
   it('one entry per record at its level, fatal as error (winston has no fatal level), with the ids and the trace ids', () => {
     const { delegate, entries } = winstonDelegate();
-    const records = [record('verbose', 'v'), record('debug', 'step'), record('fatal', 'down', { stack: 'Error: down\n    at x (a.js:1:1)' })];
+    const records = [
+      record('verbose', 'v'),
+      record('debug', 'step'),
+      record('fatal', 'down', { stack: 'Error: down\n    at x (a.js:1:1)' }),
+    ];
     new LoggerServiceTarget(delegate).write({ ...incidentOf(records), traceId: 'a'.repeat(32), spanId: 'b'.repeat(16) } as Incident);
     expect(entries.map((entry) => [entry.level, entry.message, entry.recordLevel])).toEqual([
       ['verbose', 'v', undefined],
@@ -108,9 +116,20 @@ describe('LoggerServiceTarget: what it writes (real winston behind nest-winston)
   it('an incident with no record (storm control summary) still writes one line with its ids', () => {
     const { delegate, entries } = winstonDelegate();
     const suppressed = { count: 7, first: 1, last: 2, requestIds: ['r1'], fingerprints: [] };
-    new LoggerServiceTarget(delegate).write({ ...incidentOf([]), trigger: undefined, reason: 'suppressed', request: undefined, suppressed });
+    new LoggerServiceTarget(delegate).write({
+      ...incidentOf([]),
+      trigger: undefined,
+      reason: 'suppressed',
+      request: undefined,
+      suppressed,
+    });
     expect(entries).toHaveLength(1);
-    expect(entries[0]).toMatchObject({ level: 'warn', message: '7 incidents suppressed by storm control', reason: 'suppressed', suppressed: { count: 7 } });
+    expect(entries[0]).toMatchObject({
+      level: 'warn',
+      message: '7 incidents suppressed by storm control',
+      reason: 'suppressed',
+      suppressed: { count: 7 },
+    });
   });
 
   it("warns once when the delegate's level drops debug records, and not when it writes them", () => {

@@ -12,7 +12,10 @@ const record = (level: IncidentRecord['level'], message: string, offset: number,
   ...extra,
 });
 
-const trigger = record('error', 'pool exhausted', 300, { stack: 'TypeError: pool exhausted\n    at x (a.js:1:1)', data: { name: 'TypeError', code: 'E_POOL' } });
+const trigger = record('error', 'pool exhausted', 300, {
+  stack: 'TypeError: pool exhausted\n    at x (a.js:1:1)',
+  data: { name: 'TypeError', code: 'E_POOL' },
+});
 const incident: Incident = {
   id: 'inc-1',
   reason: 'level',
@@ -45,8 +48,12 @@ describe('PinoTarget', () => {
       [20, 'acquiring'],
       [50, 'pool exhausted'],
     ]);
-    for (const line of lines) expect(line).toMatchObject({ incidentId: 'inc-1', requestId: 'req-1', reason: 'level', context: 'Orders', traceId: 'a'.repeat(32) });
-    expect(lines[2]).toMatchObject({ trigger: true, err: { type: 'TypeError', message: 'pool exhausted', code: 'E_POOL', stack: trigger.stack } });
+    for (const line of lines)
+      expect(line).toMatchObject({ incidentId: 'inc-1', requestId: 'req-1', reason: 'level', context: 'Orders', traceId: 'a'.repeat(32) });
+    expect(lines[2]).toMatchObject({
+      trigger: true,
+      err: { type: 'TypeError', message: 'pool exhausted', code: 'E_POOL', stack: trigger.stack },
+    });
     // The instance keeps its own level for everything else.
     logger.debug('not an incident');
     expect(raw).toHaveLength(3);
@@ -54,9 +61,17 @@ describe('PinoTarget', () => {
 
   it.each<[string, pino.LoggerOptions, unknown[]]>([
     ['epochTime (the default)', {}, [T0, T0 + 100, T0 + 300]],
-    ['isoTime', { timestamp: pino.stdTimeFunctions.isoTime }, ['2023-11-14T22:13:20.100Z', '2023-11-14T22:13:20.200Z', '2023-11-14T22:13:20.400Z']],
+    [
+      'isoTime',
+      { timestamp: pino.stdTimeFunctions.isoTime },
+      ['2023-11-14T22:13:20.100Z', '2023-11-14T22:13:20.200Z', '2023-11-14T22:13:20.400Z'],
+    ],
     ['unixTime', { timestamp: pino.stdTimeFunctions.unixTime }, [1700000000, 1700000000, 1700000000]],
-    ['isoTimeNano', { timestamp: pino.stdTimeFunctions.isoTimeNano }, ['2023-11-14T22:13:20.100000000Z', '2023-11-14T22:13:20.200000000Z', '2023-11-14T22:13:20.400000000Z']],
+    [
+      'isoTimeNano',
+      { timestamp: pino.stdTimeFunctions.isoTimeNano },
+      ['2023-11-14T22:13:20.100000000Z', '2023-11-14T22:13:20.200000000Z', '2023-11-14T22:13:20.400000000Z'],
+    ],
   ])('stamps time with the record time, once, in the instance format: %s', (_name, options, expected) => {
     const { logger, raw } = pinoInto(options);
     new PinoTarget(logger).write(incident);
@@ -93,7 +108,11 @@ describe('PinoTarget', () => {
   });
 
   it('refuses what is not a pino logger, and bad options', () => {
-    expect(() => new PinoTarget({} as pino.Logger)).toThrow('PinoTarget: logger must be a pino logger (pino() or a child of one); got {} (object)');
-    expect(() => new PinoTarget(pinoInto().logger, { level: 'all' as never })).toThrow(`PinoTarget: level must be one of 'record', 'trigger'; got "all" (string)`);
+    expect(() => new PinoTarget({} as pino.Logger)).toThrow(
+      'PinoTarget: logger must be a pino logger (pino() or a child of one); got {} (object)',
+    );
+    expect(() => new PinoTarget(pinoInto().logger, { level: 'all' as never })).toThrow(
+      `PinoTarget: level must be one of 'record', 'trigger'; got "all" (string)`,
+    );
   });
 });

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 
 /** The JSON lines a real logger wrote to `file` (a missing file has none). */
 export function readJsonLines(file: string): Array<Record<string, any>> {
-  let text = '';
+  let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch {

@@ -73,8 +73,22 @@ export function winstonBehind(delegate: object): WinstonLike | undefined {
   return isWinston(inner) ? inner : undefined;
 }
 
-const PINO_LEVELS: Record<LogLevel, string> = { verbose: 'trace', debug: 'debug', log: 'info', warn: 'warn', error: 'error', fatal: 'fatal' };
-const WINSTON_LEVELS: Record<LogLevel, string> = { verbose: 'verbose', debug: 'debug', log: 'info', warn: 'warn', error: 'error', fatal: 'fatal' };
+const PINO_LEVELS: Record<LogLevel, string> = {
+  verbose: 'trace',
+  debug: 'debug',
+  log: 'info',
+  warn: 'warn',
+  error: 'error',
+  fatal: 'fatal',
+};
+const WINSTON_LEVELS: Record<LogLevel, string> = {
+  verbose: 'verbose',
+  debug: 'debug',
+  log: 'info',
+  warn: 'warn',
+  error: 'error',
+  fatal: 'fatal',
+};
 
 /**
  * Whether the delegate writes `level`, when it can tell: its own

@@ -8,3 +8,21 @@ export interface PinoTargetOptions {
    */
   level?: 'record' | 'trigger';
 }
+
+/**
+ * What PinoTarget uses of a pino logger (`pino()` or a child of one): a
+ * structural type, so the typings of this package do not import pino (an
+ * optional peer) and compile in an app without it.
+ * @publicApi
+ */
+export interface PinoInstance {
+  child(bindings: Record<string, unknown>, options?: { level?: string }): PinoInstance;
+  trace(obj: object, msg?: string): void;
+  debug(obj: object, msg?: string): void;
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+  fatal(obj: object, msg?: string): void;
+  flush(callback?: (error?: Error) => void): void;
+  levels: { values: Record<string, number> };
+}

@@ -1,11 +1,10 @@
 import type { LogLevel } from '@nestjs/common';
-import type { Logger } from 'pino';
+import type { PinoInstance, PinoTargetOptions } from './pino-target-options.interface';
 import { isoTime } from '../../format/iso-time.util';
 import type { Incident, IncidentRecord, IncidentRequest } from '../../interfaces/incident.interface';
 import type { IncidentTarget } from '../../interfaces/incident-target.interface';
 import { checkKnownKeys, enumOption, invalidOption, objectOption } from '../../shared/option-validation.util';
 import { incidentFields, passthroughFields, replayedRecords, summaryRecord } from '../incident-replay.util';
-import type { PinoTargetOptions } from './pino-target-options.interface';
 import { findTimeSymbol, stamperFor, type TimeStamper } from './record-time';
 
 const OWNER = 'PinoTarget';
@@ -23,7 +22,7 @@ const PINO_METHODS: Record<LogLevel, 'trace' | 'debug' | 'info' | 'warn' | 'erro
 };
 
 /** A child logger whose time function can be replaced (an own property shadows the parent's). */
-type Stampable = Logger & Record<symbol, () => string>;
+type Stampable = PinoInstance & Record<symbol, () => string>;
 
 /** The stream sonic-boom gives `pino.destination()`: `flushSync` writes what is buffered, synchronously. */
 interface SyncFlushable {
@@ -45,13 +44,13 @@ interface SyncFlushable {
  * @publicApi
  */
 export class PinoTarget implements IncidentTarget {
-  private readonly logger: Logger;
+  private readonly logger: PinoInstance;
   private readonly levelMode: 'record' | 'trigger';
   private readonly timeSymbol: symbol | undefined;
   private readonly stamper: TimeStamper | undefined;
   private readonly childOptions: { level?: string };
 
-  constructor(logger: Logger, options: PinoTargetOptions = {}) {
+  constructor(logger: PinoInstance, options: PinoTargetOptions = {}) {
     if (typeof logger !== 'object' || logger === null || typeof logger.child !== 'function' || typeof logger.info !== 'function') {
       invalidOption(OWNER, 'logger', 'a pino logger (pino() or a child of one)', logger);
     }

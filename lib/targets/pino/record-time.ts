@@ -1,4 +1,4 @@
-import type { Logger } from 'pino';
+import type { PinoInstance } from './pino-target-options.interface';
 
 // pino stamps each line with `this[pino.symbols.timeSym]()`, a function that
 // returns the time field as JSON text (`,"time":1700000000000`). An incident
@@ -14,7 +14,7 @@ const TIME_SYMBOL_DESCRIPTION = 'pino.time';
 const STAMP = /^,"((?:[^"\\]|\\.)*)":(.*)$/s;
 
 /** The `timeSym` of a pino instance (own or inherited), or undefined when pino changed it. */
-export function findTimeSymbol(logger: Logger): symbol | undefined {
+export function findTimeSymbol(logger: PinoInstance): symbol | undefined {
   for (let object: object | null = logger; object !== null; object = Object.getPrototypeOf(object)) {
     for (const symbol of Object.getOwnPropertySymbols(object)) {
       if (symbol.description === TIME_SYMBOL_DESCRIPTION) return symbol;
