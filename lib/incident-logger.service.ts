@@ -1,6 +1,7 @@
 import { Inject, Injectable, LoggerService, LogLevel } from '@nestjs/common';
 import { IncidentEngine } from './engine/incident-engine';
 import type { SetFlushLevelOptions } from './interfaces/incident-policy-options.interface';
+import { INCIDENT_LOGGER_BRAND } from './targets/logger-service/incident-logger-brand';
 
 /**
  * Nest `LoggerService` that buffers records below `flushLevel` in the current
@@ -57,3 +58,8 @@ export class IncidentLogger implements LoggerService {
     return this.engine.isLevelEnabled(level);
   }
 }
+
+// LoggerServiceTarget refuses this logger as its delegate (the replay would
+// log into the module again); the brand lets it tell without importing this
+// class. On the prototype, non-enumerable: not a member of the public type.
+Object.defineProperty(IncidentLogger.prototype, INCIDENT_LOGGER_BRAND, { value: true });

@@ -1,6 +1,7 @@
 import { Inject, Injectable, NestMiddleware } from '@nestjs/common';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { IncidentEngine } from './engine/incident-engine';
+import { earlyRequestIds } from './scope/request-id.util';
 import { scopeStorage } from './scope/scope-storage';
 
 const MAX_URL_LENGTH = 2048;
@@ -47,7 +48,9 @@ export class IncidentScopeMiddleware implements NestMiddleware {
     const { requestIdHeader, setResponseHeader, traceContext } = this.engine;
     const scope = this.engine.openScope(
       {
-        idHeader: req.headers[requestIdHeader],
+        // An id incidentRequestId() gave out before this scope opened is passed
+        // as the header: it came from requestIdFrom, so it is kept as is.
+        idHeader: (earlyRequestIds.used && earlyRequestIds.byRequest.get(req)) || req.headers[requestIdHeader],
         method: req.method ?? 'UNKNOWN',
         url: boundedUrl(this.engine, req.originalUrl ?? req.url ?? ''),
         // Kept raw: parsed only if an incident (or IncidentBuffer.request) needs it.

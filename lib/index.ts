@@ -51,3 +51,10 @@ export type {
 } from './interfaces';
 export { DEFAULT_CAPTURE_LIMITS } from './interfaces/capture-limits.interface';
 export { DEFAULT_REDACT_KEYS } from './redact/redaction.constants';
+
+// Delegating to the logger the app already has (docs/destinations.md)
+export { LoggerServiceTarget } from './targets/logger-service/logger-service.target';
+export type { LoggerServiceTargetOptions } from './targets/logger-service/logger-service-target-options.interface';
+export { PinoTarget } from './targets/pino/pino.target';
+export type { PinoInstance, PinoTargetOptions } from './targets/pino/pino-target-options.interface';
+export { incidentRequestId } from './incident-request-id';

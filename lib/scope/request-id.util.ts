@@ -16,3 +16,15 @@ function generateRequestId(): string {
   id.charCodeAt(0);
   return id;
 }
+
+/**
+ * Request ids settled before the request's scope opened: `incidentRequestId`
+ * called by a middleware that runs first (pino-http's `genReqId` when
+ * nestjs-pino's `LoggerModule` is imported before this module). `used` stays
+ * false in an app that never calls it, so the scope middleware pays one
+ * property read for this, and a WeakMap lookup only in apps that use it.
+ */
+export const earlyRequestIds = {
+  used: false,
+  byRequest: new WeakMap<object, string>(),
+};

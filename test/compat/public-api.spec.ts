@@ -24,9 +24,12 @@ const VALUE_EXPORTS = [
   'IncidentScopeInterceptor',
   'IncidentScopeMiddleware',
   'IncidentScoped',
+  'LoggerServiceTarget',
+  'PinoTarget',
   'RotatingFileTarget',
   'formatIncident',
   'formatRecordLine',
+  'incidentRequestId',
 ];
 
 const TYPE_EXPORTS = [
@@ -52,6 +55,9 @@ const TYPE_EXPORTS = [
   'IncidentTarget',
   'IncidentTriggerPredicate',
   'IncidentTriggerScope',
+  'LoggerServiceTargetOptions',
+  'PinoInstance',
+  'PinoTargetOptions',
   'RedactOptions',
   'RotatingFileTargetOptions',
   'RotatingFileTargetStats',
