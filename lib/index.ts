@@ -50,3 +50,13 @@ export type {
 } from './interfaces';
 export { DEFAULT_CAPTURE_LIMITS } from './interfaces/capture-limits.interface';
 export { DEFAULT_REDACT_KEYS } from './redact/redaction.constants';
+
+// OpenTelemetry (optional peers @opentelemetry/api-logs and @opentelemetry/api, loaded when constructed)
+export { OpenTelemetryTarget } from './targets/opentelemetry/opentelemetry.target';
+export type {
+  OpenTelemetryAttributeValue,
+  OpenTelemetryLogger,
+  OpenTelemetryLoggerProvider,
+  OpenTelemetryLogRecord,
+  OpenTelemetryTargetOptions,
+} from './targets/opentelemetry/opentelemetry-target-options.interface';
