@@ -54,7 +54,6 @@ export { DEFAULT_REDACT_KEYS } from './redact/redaction.constants';
 // OpenTelemetry (optional peers @opentelemetry/api-logs and @opentelemetry/api, loaded when constructed)
 export { OpenTelemetryTarget } from './targets/opentelemetry/opentelemetry.target';
 export type {
-  OpenTelemetryAttributeValue,
   OpenTelemetryLogger,
   OpenTelemetryLoggerProvider,
   OpenTelemetryLogRecord,

@@ -1,34 +1,14 @@
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Incident } from '../../lib';
-import { OtlpReceiver } from '../utils/otlp-receiver';
+import { OtlpReceiver, runOtlpFixture } from '../utils/otlp-receiver';
 
-const FIXTURE = path.join(__dirname, '../fixtures/opentelemetry-otlp.fixture.ts');
-const REGISTER = path.join(__dirname, '../utils/ts-register.js');
 const TRACE = '0af7651916cd43dd8448eb211c80319c';
 const SPAN = 'b7ad6b7169203331';
 
 /** Epoch ms → the decimal nanoseconds OTLP/JSON carries. */
 const nanos = (ms: number) => (BigInt(ms) * 1_000_000n).toString();
-
-/**
- * The fixture in a child process, without blocking this one: the receiver
- * answers the child's exports while it runs. (A child process because the
- * OTLP/HTTP exporter loads `http` with a dynamic import(), which Jest's
- * module sandbox refuses without --experimental-vm-modules.)
- */
-export function runOtlpFixture(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['-r', REGISTER, FIXTURE, ...args], { env: { ...process.env, NO_COLOR: '1' } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
-  });
-}
 
 /**
  * request (traceparent) → scope → incident → OpenTelemetryTarget → the real

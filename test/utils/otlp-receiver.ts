@@ -1,4 +1,6 @@
+import { spawn } from 'node:child_process';
 import * as http from 'node:http';
+import * as path from 'node:path';
 import type { AddressInfo } from 'node:net';
 
 /** An OTLP/JSON attribute value (`AnyValue`), decoded to plain JavaScript. */
@@ -125,4 +127,25 @@ export class OtlpReceiver {
       }
     }
   }
+}
+
+const OTLP_FIXTURE = path.join(__dirname, '../fixtures/opentelemetry-otlp.fixture.ts');
+
+/**
+ * test/fixtures/opentelemetry-otlp.fixture.ts in a child process, without blocking this one: the receiver
+ * answers the child's exports while it runs. (A child process because the
+ * OTLP/HTTP exporter loads `http` with a dynamic import(), which Jest's
+ * module sandbox refuses without --experimental-vm-modules.)
+ */
+export function runOtlpFixture(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['-r', path.join(__dirname, 'ts-register.js'), OTLP_FIXTURE, ...args], {
+      env: { ...process.env, NO_COLOR: '1' },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
+  });
 }

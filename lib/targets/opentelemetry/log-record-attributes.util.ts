@@ -1,7 +1,6 @@
 import type { Incident, IncidentRecord, IncidentRequest } from '../../interfaces/incident.interface';
-import type { OpenTelemetryAttributeValue } from './opentelemetry-target-options.interface';
 
-type Attributes = Record<string, OpenTelemetryAttributeValue>;
+type Attributes = Record<string, unknown>;
 
 /** `Name: message` on a stack's first line (`TypeError: x`, `Error`, `MyError [CODE]: x` is not matched). */
 const STACK_HEAD = /^([A-Za-z_$][\w$.]*)(?::\s?(.*))?$/;

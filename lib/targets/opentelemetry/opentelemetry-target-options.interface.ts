@@ -9,20 +9,24 @@ export interface OpenTelemetryLogger {
   emit(record: OpenTelemetryLogRecord): void;
 }
 
-/** A log record as `Logger.emit` takes it; see `@opentelemetry/api-logs` `LogRecord`. @publicApi */
+/**
+ * A log record as `Logger.emit` takes it (`@opentelemetry/api-logs`
+ * `LogRecord`). Each field is as wide as the SDK's, so the SDK's `Logger`
+ * fits this interface; the target sends a `[seconds, nanoseconds]`
+ * timestamp, a string body and attributes of strings, numbers, booleans,
+ * string arrays and maps.
+ * @publicApi
+ */
 export interface OpenTelemetryLogRecord {
-  /** `[seconds, nanoseconds]` since the epoch: the time of the log call. */
-  timestamp?: [number, number];
+  /** The time of the log call. */
+  timestamp?: [number, number] | number | Date;
   severityNumber?: number;
   severityText?: string;
-  body?: string;
-  attributes?: Record<string, OpenTelemetryAttributeValue>;
+  body?: unknown;
+  attributes?: Record<string, unknown>;
   /** An `@opentelemetry/api` `Context` holding the scope's span context. */
   context?: unknown;
 }
-
-/** An attribute value of a log record (OpenTelemetry's `AnyValue`, as far as this target writes it). @publicApi */
-export type OpenTelemetryAttributeValue = string | number | boolean | string[] | { [key: string]: unknown };
 
 /** The part of a `LoggerProvider` the target uses; the SDK's `LoggerProvider` is one. @publicApi */
 export interface OpenTelemetryLoggerProvider {

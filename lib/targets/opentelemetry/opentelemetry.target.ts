@@ -4,7 +4,6 @@ import { checkKnownKeys, enumOption, invalidOption, objectOption } from '../../s
 import { incidentAttributes, recordAttributes, requestAttributes } from './log-record-attributes.util';
 import { type LogsApi, loadOptionalPeer, type PeerLoader, type TraceApi } from './opentelemetry-peers';
 import type {
-  OpenTelemetryAttributeValue,
   OpenTelemetryLogger,
   OpenTelemetryLoggerProvider,
   OpenTelemetryTargetOptions,
@@ -43,9 +42,9 @@ function checkName(option: string, value: unknown, fallback: string | undefined)
   return value;
 }
 
-function checkAttributes(value: unknown): Record<string, OpenTelemetryAttributeValue> {
+function checkAttributes(value: unknown): Record<string, unknown> {
   objectOption(OWNER, 'attributes', value);
-  const attributes: Record<string, OpenTelemetryAttributeValue> = {};
+  const attributes: Record<string, unknown> = {};
   for (const [key, entry] of Object.entries(value ?? {})) {
     if (!['string', 'number', 'boolean'].includes(typeof entry)) {
       invalidOption(OWNER, `attributes.${key}`, 'a string, number or boolean', entry);
@@ -72,7 +71,7 @@ export class OpenTelemetryTarget implements IncidentTarget {
   private readonly provider: () => unknown;
   private readonly logger: OpenTelemetryLogger;
   private readonly level: 'record' | 'trigger';
-  private readonly attributes: Record<string, OpenTelemetryAttributeValue>;
+  private readonly attributes: Record<string, unknown>;
   private readonly traceApi: TraceApi | undefined;
 
   constructor(options?: OpenTelemetryTargetOptions);
@@ -147,7 +146,7 @@ export class OpenTelemetryTarget implements IncidentTarget {
 
   private emit(
     record: IncidentRecord,
-    attributes: Record<string, OpenTelemetryAttributeValue>,
+    attributes: Record<string, unknown>,
     context: unknown,
     level: IncidentRecord['level'] | undefined,
   ): void {
