@@ -24,12 +24,17 @@ const VALUE_EXPORTS = [
   'IncidentScopeInterceptor',
   'IncidentScopeMiddleware',
   'IncidentScoped',
+  'OpenTelemetryTarget',
   'RotatingFileTarget',
   'formatIncident',
   'formatRecordLine',
 ];
 
 const TYPE_EXPORTS = [
+  'OpenTelemetryLogRecord',
+  'OpenTelemetryLogger',
+  'OpenTelemetryLoggerProvider',
+  'OpenTelemetryTargetOptions',
   'CaptureLimits',
   'ConsoleTargetOptions',
   'ContextFlushLevels',
