@@ -58,3 +58,11 @@ export type { LoggerServiceTargetOptions } from './targets/logger-service/logger
 export { PinoTarget } from './targets/pino/pino.target';
 export type { PinoInstance, PinoTargetOptions } from './targets/pino/pino-target-options.interface';
 export { incidentRequestId } from './incident-request-id';
+// OpenTelemetry (optional peers @opentelemetry/api-logs and @opentelemetry/api, loaded when constructed)
+export { OpenTelemetryTarget } from './targets/opentelemetry/opentelemetry.target';
+export type {
+  OpenTelemetryLogger,
+  OpenTelemetryLoggerProvider,
+  OpenTelemetryLogRecord,
+  OpenTelemetryTargetOptions,
+} from './targets/opentelemetry/opentelemetry-target-options.interface';

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Incident } from '../../lib';
-import { satisfies } from 'semver';
+import { minVersion, satisfies } from 'semver';
 
 const { prepareCompat } = require('./prepare-compat.js') as { prepareCompat(name: string): string };
 
@@ -57,11 +57,19 @@ describe('package.json: peer ranges and engines say what is tested', () => {
   const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
     engines: { node: string };
     peerDependencies: Record<string, string>;
+    peerDependenciesMeta: Record<string, { optional: boolean }>;
   };
   const suites = { 'test/compat/nest10/package-lock.json': 10, 'package-lock.json': 11, 'test/compat/nest12/package-lock.json': 12 };
 
   it('the Nest majors of the peer ranges are exactly the tested ones, each at a version the range accepts', () => {
-    expect(Object.keys(pkg.peerDependencies).sort()).toEqual(['@nestjs/common', '@nestjs/core', 'reflect-metadata', 'rxjs']);
+    expect(Object.keys(pkg.peerDependencies).sort()).toEqual([
+      '@nestjs/common',
+      '@nestjs/core',
+      '@opentelemetry/api',
+      '@opentelemetry/api-logs',
+      'reflect-metadata',
+      'rxjs',
+    ]);
     for (const name of ['@nestjs/common', '@nestjs/core']) {
       const majors = pkg.peerDependencies[name].split('||').map((alternative) => Number.parseInt(alternative.trim().slice(1), 10));
       expect(majors).toEqual(Object.values(suites));
@@ -76,6 +84,15 @@ describe('package.json: peer ranges and engines say what is tested', () => {
         const version = lockedVersion(lock, name);
         expect([lock, name, version, satisfies(version!, pkg.peerDependencies[name])]).toEqual([lock, name, version, true]);
       }
+    }
+  });
+
+  it('the OpenTelemetry peers are optional, and the versions the main suite runs are in their ranges (the lower bounds)', () => {
+    expect(pkg.peerDependenciesMeta).toEqual({ '@opentelemetry/api': { optional: true }, '@opentelemetry/api-logs': { optional: true } });
+    for (const name of ['@opentelemetry/api', '@opentelemetry/api-logs']) {
+      const version = lockedVersion('package-lock.json', name);
+      expect([name, version, satisfies(version!, pkg.peerDependencies[name])]).toEqual([name, version, true]);
+      expect([name, minVersion(pkg.peerDependencies[name])?.version]).toEqual([name, version]);
     }
   });
 
