@@ -60,6 +60,11 @@ export class IncidentReader {
       this.options.tally.skip(line.file, line.number, 'longer than 16 MiB');
       return true;
     }
+    if (line.unterminated) {
+      // The target ends every line it writes: this one was cut off (SIGKILL), even if what is left looks whole.
+      this.options.tally.skip(line.file, line.number, 'cut off at the end of the file');
+      return true;
+    }
     if (line.text.startsWith('{')) this.pushJson(line, line.text);
     else this.pushText(line, line.text);
     return !this.stopped;
@@ -76,7 +81,7 @@ export class IncidentReader {
     let entry = parseJsonLine(text);
     if (entry.kind === 'broken') {
       const restart = this.salvageJson(text);
-      this.options.tally.skip(line.file, line.number, line.unterminated ? 'cut off at the end of the file' : 'damaged JSON');
+      this.options.tally.skip(line.file, line.number, 'damaged JSON');
       if (!restart) return;
       entry = restart;
     }
@@ -177,7 +182,7 @@ export class IncidentReader {
         return;
       default:
         this.afterLooseRecord = false;
-        this.options.tally.skip(line.file, line.number, line.unterminated ? 'cut off at the end of the file' : 'not an incident line');
+        this.options.tally.skip(line.file, line.number, 'not an incident line');
     }
   }
 

@@ -10,7 +10,10 @@ function isHeader(value: Record<string, unknown>): boolean {
 
 function isRecord(value: Record<string, unknown>): boolean {
   return (
-    typeof value.level === 'string' && typeof value.time === 'string' && !Number.isNaN(Date.parse(value.time)) && typeof value.message === 'string'
+    typeof value.level === 'string' &&
+    typeof value.time === 'string' &&
+    !Number.isNaN(Date.parse(value.time)) &&
+    typeof value.message === 'string'
   );
 }
 

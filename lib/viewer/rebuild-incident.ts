@@ -169,7 +169,8 @@ export function incidentAsJson(read: ReadIncident): string {
   }
   const lines = formatIncidentJson(incident).split('\n');
   const header = JSON.parse(lines[0]) as Record<string, unknown>;
-  if (read.format === 'text' && header.suppressed !== undefined) header.suppressed = { count: read.header.suppressed && (read.header.suppressed as { count: unknown }).count };
+  if (read.format === 'text' && header.suppressed !== undefined)
+    header.suppressed = { count: read.header.suppressed && (read.header.suppressed as { count: unknown }).count };
   for (const [key, value] of extraKeys(read.header)) if (!(key in header)) header[key] = value;
   lines[0] = stringifyJsonLine(header);
   return lines.join('\n');

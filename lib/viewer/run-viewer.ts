@@ -95,7 +95,9 @@ async function show(files: readonly string[], id: string, json: boolean, io: Vie
   }
   if (others.size > 0) {
     const ids = [found.id, ...others].slice(0, 10).join(', ');
-    io.stderr.write(`${PROGRAM}: ${escapeText(id)} is the start of ${others.size + 1} incident ids (${escapeText(ids)}): give more of it\n`);
+    io.stderr.write(
+      `${PROGRAM}: ${escapeText(id)} is the start of ${others.size + 1} incident ids (${escapeText(ids)}): give more of it\n`,
+    );
     return EXIT_NOT_FOUND;
   }
   out.write(printShown(found, json));

@@ -35,7 +35,9 @@ export function parseTime(option: string, text: string, now: number): number {
   if (relative) return now - Number(relative[1]) * UNITS_MS[relative[2]];
   const time = /^\d{4}-\d\d-\d\d/.test(text) ? Date.parse(text) : Number.NaN;
   if (Number.isNaN(time)) {
-    throw new UsageError(`${option} must be an ISO time (2026-03-04T03:00:00Z) or a duration before now (15m, 2h, 7d); got ${JSON.stringify(text)}`);
+    throw new UsageError(
+      `${option} must be an ISO time (2026-03-04T03:00:00Z) or a duration before now (15m, 2h, 7d); got ${JSON.stringify(text)}`,
+    );
   }
   return time;
 }
