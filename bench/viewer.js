@@ -2,7 +2,7 @@
 'use strict';
 // The viewer on a large rotated set (issue 13 part 4: "works on a file of 1 GB
 // without loading it whole, measure it"). Writes ~1 GiB of incidents per format
-// through the real RotatingFileTarget (4 files: base + 3 backups of 256 MiB),
+// through the real RotatingFileTarget (base + 3 backups of 256 MiB; backupCount 4 so none is deleted),
 // then times the built CLI with /usr/bin/time -v: elapsed time and peak RSS.
 //
 //   npm run build && node bench/viewer.js [--mib 1024] [--format json|text|both] [--keep]
@@ -49,7 +49,9 @@ function incident(n, extra = '') {
       timestamp: time + seq,
       context: seq === 20 ? 'PaymentsClient' : 'OrdersService',
       message: seq === 20 ? `payment gateway down for order ${n}${extra}` : `step ${seq} of order ${n}: loaded ${seq * 3} items`,
-      ...(seq === 20 ? { stack: `BadGatewayException: payment gateway down\n    at PaymentsClient.charge (/app/dist/payments.client.js:41:13)` } : {}),
+      ...(seq === 20
+        ? { stack: `BadGatewayException: payment gateway down\n    at PaymentsClient.charge (/app/dist/payments.client.js:41:13)` }
+        : {}),
     });
   }
   return {
@@ -68,7 +70,7 @@ function incident(n, extra = '') {
  * @param {Library} library @param {string} filename @param {'json' | 'text'} format @param {number} bytes
  */
 async function writeSet(library, filename, format, bytes) {
-  const target = new library.RotatingFileTarget({ filename, format, maxBytes: 256 * 1024 * 1024, backupCount: 3, fsync: false });
+  const target = new library.RotatingFileTarget({ filename, format, maxBytes: 256 * 1024 * 1024, backupCount: 4, fsync: false });
   let n = 0;
   while (target.stats.writtenBytes < bytes) {
     // A few MiB per batch, under maxPendingBytes (8 MiB), then wait for the disk.
@@ -124,8 +126,13 @@ async function main() {
       `${format}: ${count} incidents, ${files.length} files, ${(total / 1024 / 1024).toFixed(0)} MiB written in ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
     );
     // The oldest incident still in the set: the first one of the oldest backup.
-    const backups = fs.readdirSync(dir).filter((name) => /\.\d+$/.test(name)).sort();
-    const oldest = fs.readFileSync(path.join(dir, backups.length > 0 ? backups[backups.length - 1] : 'incidents.log'), 'utf8').slice(0, 300);
+    const backups = fs
+      .readdirSync(dir)
+      .filter((name) => /\.\d+$/.test(name))
+      .sort();
+    const oldest = fs
+      .readFileSync(path.join(dir, backups.length > 0 ? backups[backups.length - 1] : 'incidents.log'), 'utf8')
+      .slice(0, 300);
     const firstId = /"incident":"([^"]+)"|=== INCIDENT (\S+)/.exec(oldest);
     const first = firstId ? (firstId[1] ?? firstId[2]) : idOf(1);
     const runs = [
