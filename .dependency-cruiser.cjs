@@ -30,7 +30,7 @@ module.exports = {
       name: 'engines-without-nest',
       severity: 'error',
       comment: 'Below the glue, Nest is used for its types only (LogLevel, Type): the engines run without it.',
-      from: { path: '^lib/(capture|engine|format|interfaces|options|redact|scope|serialize|shared|targets)/' },
+      from: { path: '^lib/(capture|engine|format|interfaces|options|redact|scope|serialize|shared|targets|viewer)/' },
       to: { path: '^@nestjs/|node_modules/@nestjs/', dependencyTypesNot: ['type-only'] },
     },
     {
