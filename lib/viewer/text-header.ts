@@ -52,7 +52,7 @@ function parseOutcome(text: string): Record<string, unknown> {
  * The text header line read back into the JSON header's shape. Parts are
  * separated by ` | ` in a fixed order (docs/incident-format.md); a URL could
  * hold ` | ` itself, so the request is everything up to the `request=` part.
- * Parts this version does not know (`trace=…` from a newer writer) are kept
+ * Parts this version does not know (from a newer writer) are kept
  * as `key: value`. Returns undefined for a line that is not a header.
  */
 export function parseTextHeader(line: string): HeaderEntry | undefined {
@@ -96,7 +96,12 @@ export function parseTextHeader(line: string): HeaderEntry | undefined {
     const key = part.slice(0, equals);
     const value = part.slice(equals + 1);
     if (key === 'links') header.links = value.split(',');
-    else if (key === 'suppressed') header.suppressed = { count: numberOr(value) };
+    else if (key === 'trace') {
+      // `trace=<traceId>/<spanId>`, as the text format prints the trace context.
+      const slash = value.indexOf('/');
+      header.traceId = slash < 0 ? value : value.slice(0, slash);
+      if (slash >= 0) header.spanId = value.slice(slash + 1);
+    } else if (key === 'suppressed') header.suppressed = { count: numberOr(value) };
     else if (key === 'records' || key === 'repeat' || key === 'passthrough') (header as Record<string, unknown>)[key] = numberOr(value);
     else header[key] = value;
   }

@@ -87,24 +87,35 @@ describe('viewer: show', () => {
     }
   });
 
-  it('header keys a newer writer added (traceId) are shown, in text and JSON', async () => {
+  it('header keys a newer writer added are shown, in text and JSON', async () => {
     const file = path.join(dir, 'newer.log');
     const lines = formatIncidentJson(incidents[0]).split('\n');
     const header = JSON.parse(lines[0]);
-    lines[0] = JSON.stringify({ ...header, traceId: '4bf92f3577b34da6a3ce929d0e0e4736', spanId: '00f067aa0ba902b7' });
+    lines[0] = JSON.stringify({ ...header, region: 'eu-west-1', shard: 7 });
     fs.writeFileSync(file, lines.join('\n'));
     const text = await runViewerHere(['show', incidents[0].id, 'newer.log'], dir);
-    const expected = formatIncidentText(incidents[0]).replace(
-      ' ===\n',
-      ' | traceId=4bf92f3577b34da6a3ce929d0e0e4736 | spanId=00f067aa0ba902b7 ===\n',
-    );
+    const expected = formatIncidentText(incidents[0]).replace(' ===\n', ' | region=eu-west-1 | shard=7 ===\n');
     expect(text).toEqual({ code: 0, stdout: expected, stderr: '' });
     const json = await runViewerHere(['show', incidents[0].id, 'newer.log', '--json'], dir);
-    expect(JSON.parse(json.stdout.split('\n')[0])).toMatchObject({
-      traceId: '4bf92f3577b34da6a3ce929d0e0e4736',
-      spanId: '00f067aa0ba902b7',
-    });
+    expect(JSON.parse(json.stdout.split('\n')[0])).toMatchObject({ region: 'eu-west-1', shard: 7 });
   });
+
+  it.each(['json', 'text'] as const)(
+    'shows the trace context of an incident read from a %s file as the library prints it',
+    async (format) => {
+      const file = path.join(dir, `traced.${format}.log`);
+      const traced = { ...incidents[0], traceId: '4bf92f3577b34da6a3ce929d0e0e4736', spanId: '00f067aa0ba902b7' };
+      fs.writeFileSync(file, format === 'json' ? formatIncidentJson(traced) : formatIncidentText(traced));
+      const text = await runViewerHere(['show', traced.id, `traced.${format}.log`], dir);
+      const expected = formatIncidentText(traced);
+      expect(text).toEqual({ code: 0, stdout: expected, stderr: '' });
+      const json = await runViewerHere(['show', traced.id, `traced.${format}.log`, '--json'], dir);
+      expect(JSON.parse(json.stdout.split('\n')[0])).toMatchObject({
+        traceId: '4bf92f3577b34da6a3ce929d0e0e4736',
+        spanId: '00f067aa0ba902b7',
+      });
+    },
+  );
 
   it('an incomplete incident is shown as far as written, and said to be incomplete', async () => {
     const file = path.join(dir, 'cut.log');
