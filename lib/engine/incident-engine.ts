@@ -214,7 +214,11 @@ export class IncidentEngine {
   /** A new request (or `run()`) scope with this engine's limits, counted in the memory budget once it buffers. */
   openScope(request: ScopeRequest, endSignal?: ScopeEndSignal): IncidentScope {
     // Read now: the span is only active in the async context the scope opens in.
-    if (this.activeSpan !== undefined) request.trace ??= this.activeSpan();
+    if (this.activeSpan !== undefined && request.trace === undefined) {
+      const span = this.activeSpan();
+      // Set only when found: most requests have no span, and their scope request keeps its shape.
+      if (span !== undefined) request.trace = span;
+    }
     return new IncidentScope('request', this.scopeConfig, request, this.registry, endSignal);
   }
 
@@ -229,6 +233,7 @@ export class IncidentEngine {
     if (parent !== undefined && parent.kind === 'request') {
       request.parentId = parent.request!.id;
       // A job started by a request is part of its trace, unless a span of its own is active.
+      // Read here once: openScope() below does not read it again when it is set.
       if (this.options.traceContext) request.trace ??= this.activeSpan?.() ?? parent.trace;
     }
     return this.openScope(request);
