@@ -45,6 +45,8 @@ async function settle(done: () => boolean, ms = 5_000): Promise<void> {
 
 /** Runs the sample end to end: quiet traffic, a call to payments that fails once, a burst that exhausts the pool, a 500 nobody logs, a failing cron job, a storm, shutdown, the viewer. */
 async function main(): Promise<void> {
+  // The file target appends: the viewer step lists this run's incidents only (`--since`).
+  const started = new Date().toISOString();
   // The payments service first: the orders service calls it at PAYMENTS_URL.
   const payments = await bootstrapPayments(0);
   process.env.PAYMENTS_URL = (await payments.getUrl()).replace('[::1]', '127.0.0.1');
@@ -166,10 +168,10 @@ async function main(): Promise<void> {
 
   const file = process.env.INCIDENT_LOG ?? 'incidents.log';
   say(
-    `12. The orders service also wrote its incidents to ${file} (JSON lines). The package's viewer lists them, oldest`,
-    '    first: time, id, reason, records, request, trigger (the first 4 lines of the whole run):',
+    `12. The orders service also wrote its incidents to ${file} (JSON lines). The package's viewer lists this run's`,
+    '    (--since: the file target appends), oldest first: time, id, reason, records, request, trigger. The first 4 lines:',
   );
-  const list = viewer('list', file);
+  const list = viewer('list', file, '--since', started);
   const listed = list.stdout.trimEnd().split('\n');
   process.stdout.write(`${listed.slice(0, 4).join('\n')}\n   … ${listed.length - 4} more\n`);
   const written = headers(printed).filter(({ header }) => !header.includes('| POST /payments/'));

@@ -237,7 +237,7 @@ describe('sample demo (npm run demo), in a child process', () => {
     expect(downstream.reason).toBe('downstream');
 
     const list = step(child.stdout, '12. The orders service', '13. `show`').split('\n');
-    const command = list.indexOf(`   $ npx nestjs-incident-logger list ${file}`);
+    const command = list.findIndex((line) => line.startsWith(`   $ npx nestjs-incident-logger list ${file} --since 20`));
     expect(command).toBeGreaterThan(-1);
     // The first 4 lines of the list (oldest first: the file's order), then how many more.
     const shown = list.slice(command + 1, command + 5);
