@@ -6,6 +6,7 @@ import { CarrierClient } from './orders/carrier.client';
 import { ConnectionPool } from './orders/connection-pool';
 import { OrdersController } from './orders/orders.controller';
 import { OrdersService } from './orders/orders.service';
+import { PaymentsClient } from './orders/payments.client';
 import { UserGuard } from './orders/user.guard';
 import { ReportsJob } from './reports/reports.job';
 
@@ -31,6 +32,6 @@ import { ReportsJob } from './reports/reports.job';
     }),
   ],
   controllers: [OrdersController],
-  providers: [ConnectionPool, CarrierClient, OrdersService, ReportsJob, { provide: APP_GUARD, useClass: UserGuard }],
+  providers: [ConnectionPool, CarrierClient, PaymentsClient, OrdersService, ReportsJob, { provide: APP_GUARD, useClass: UserGuard }],
 })
 export class AppModule {}

@@ -35,12 +35,54 @@ describe('sample demo (npm run demo), in a child process', () => {
   });
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  it('exits 0 with the startup notice alone on stderr', () => {
-    expect(child.stderr).toMatch(
-      /^\[nestjs-incident-logger\] active: keeps the last 30 verbose\/debug\/log records of each request, .*\n$/,
+  it("exits 0 with the two services' startup notices alone on stderr", () => {
+    const notices = child.stderr.split('\n');
+    expect(notices).toHaveLength(3);
+    // Payments boots first (the default buffer of 30, its console target only); then orders, with the file too.
+    expect(notices[0]).toMatch(
+      /^\[nestjs-incident-logger\] active: keeps the last 30 verbose\/debug\/log records of each request, .* to ConsoleTarget\. /,
     );
-    expect(child.stderr.split('\n')).toHaveLength(2);
+    expect(notices[1]).toMatch(
+      /^\[nestjs-incident-logger\] active: keeps the last 30 verbose\/debug\/log records of each request, .* to ConsoleTarget, RotatingFileTarget \(/,
+    );
+    expect(notices[2]).toBe('');
     expect(child.status).toBe(0);
+  });
+
+  it('links the orders incident to the payments incident of the call it recovered from, in one trace and one request', () => {
+    const payments = /\n1\. Two services are up, .* and payments \((http:\/\/127\.0\.0\.1:\d+)\)\./.exec(child.stdout)?.[1];
+    expect(payments).toBeDefined();
+    const blocks = incidents(step(child.stdout, '3. POST /orders/42/pay', '4. Result'));
+    expect(blocks.map((b) => b.reason)).toEqual(['level', 'downstream']);
+    const [charge, order] = blocks;
+    // Payments: its first charge of order 42 failed; Nest logged the error and answered 500.
+    expect(charge.header).toMatch(/^[0-9a-f-]+ \| POST \/payments\/42 \| request=[0-9a-f-]+ \| reason=level \|/);
+    expect(charge.body).toContain('DEBUG [PaymentsService] charging order 42: 41.98 EUR, attempt 1, idempotency key order-42\n');
+    expect(charge.body).toMatch(/ERROR \[ExceptionsHandler\] charge of order 42 not captured: the acquirer timed out/);
+    // Orders: recovered on the retry and logged nothing above debug, yet wrote its window, linked to the payments incident.
+    expect(order.header).toMatch(/^[0-9a-f-]+ \| POST \/orders\/42\/pay \| request=[0-9a-f-]+ \| reason=downstream \|/);
+    expect(order.header).toContain(`| links=${charge.id} |`);
+    expect(order.header).toMatch(/\| outcome: status=201 durationMs=\d+ \|/);
+    expect(order.header).toContain('| fields: userId=u-42 ===');
+    const records = order.body.trimEnd().split('\n');
+    expect(records.filter((line) => !/^\S+ +DEBUG \[(OrdersController|OrdersService|PaymentsClient)\] /.test(line))).toEqual([
+      expect.stringMatching(new RegExp(`^\\S+ +WARN \\[IncidentLinks\\] POST ${payments}/payments/42 -> 500 \\(incident ${charge.id}\\)$`)),
+      expect.stringMatching(/^\S+ +WARN \[IncidentOutcome\] POST \/orders\/42\/pay -> 201 in \d+ ms, after a failed call: /),
+    ]);
+    expect(order.body).toContain(`DEBUG [PaymentsClient] POST ${payments}/payments/42: 500, retrying once\n`);
+    expect(order.body).toContain(`DEBUG [PaymentsClient] POST ${payments}/payments/42: 201, charge ch_42\n`);
+    // One trace (the demo's traceparent, propagated by the orders service's fetch) and one request id.
+    const trace = (header: string) => /\| trace=([0-9a-f]{32})\/[0-9a-f]{16} \|/.exec(header)?.[1];
+    const request = (header: string) => /\| request=([0-9a-f-]+) \|/.exec(header)?.[1];
+    expect(trace(charge.header)).toBe('4bf92f3577b34da6a3ce929d0e0e4736');
+    expect(trace(order.header)).toBe(trace(charge.header));
+    expect(request(order.header)).toBeDefined();
+    expect(request(charge.header)).toBe(request(order.header));
+    // The response named the orders incident, and the result line says what the headers say.
+    expect(child.stdout).toContain(
+      `\n4. Result: 201, x-incident-id: ${order.id}. The orders incident links ${charge.id}, the payments incident printed just before it; ` +
+        `both in trace ${trace(order.header)}, request ${request(order.header)}.\n`,
+    );
   });
 
   it('serves quiet traffic silently and prints one incident per failed request of the burst', () => {
@@ -52,9 +94,9 @@ describe('sample demo (npm run demo), in a child process', () => {
     expect(ok + failed).toBe(9);
     expect(failed).toBeGreaterThan(0);
     expect(printed).toBe(failed);
-    // Nothing printed for the five quiet requests: the first incident comes after the burst starts.
-    expect(child.stdout.indexOf('=== INCIDENT')).toBeGreaterThan(child.stdout.indexOf('3. A burst'));
-    const blocks = incidents(step(child.stdout, '3. A burst', '4. Result'));
+    // Nothing printed for the five quiet requests: the first incident comes after the payments step starts.
+    expect(child.stdout.indexOf('=== INCIDENT')).toBeGreaterThan(child.stdout.indexOf('3. POST /orders/42/pay'));
+    const blocks = incidents(step(child.stdout, '5. A burst', '6. Result'));
     expect(blocks).toHaveLength(failed);
     // How many requests wait too long depends on the machine's load. Past 3 alike failures in a
     // minute, storm control (the sample's `storm.fullIncidents`) writes the error line alone.
@@ -76,7 +118,7 @@ describe('sample demo (npm run demo), in a child process', () => {
   });
 
   it('writes the 500 nobody logged as a status incident naming the exception', () => {
-    const blocks = incidents(step(child.stdout, '5. A bug nobody logs', '6. The nightly cron job'));
+    const blocks = incidents(step(child.stdout, '7. A bug nobody logs', '8. The nightly cron job'));
     expect(blocks.map((b) => b.reason)).toEqual(['status']);
     const [{ header, body }] = blocks;
     expect(header).toContain('| GET /orders/7/invoice |');
@@ -94,7 +136,7 @@ describe('sample demo (npm run demo), in a child process', () => {
   });
 
   it("writes a failing cron job's run as its own incident, and the scheduler's line of the same error alone, linked to it", () => {
-    const blocks = incidents(step(child.stdout, '6. The nightly cron job', '7. The 2am storm'));
+    const blocks = incidents(step(child.stdout, '8. The nightly cron job', '9. The 2am storm'));
     expect(blocks.map((b) => b.reason)).toEqual(['rejected', 'level']);
     const [job, scheduler] = blocks;
     expect(job.header).toMatch(/^[0-9a-f-]+ \| JOB ReportsJob\.nightly \| request=[0-9a-f-]+ \| reason=rejected \| records=4 /);
@@ -108,7 +150,7 @@ describe('sample demo (npm run demo), in a child process', () => {
   });
 
   it('turns a storm of 200 identical failures into 3 full incidents, repeat lines, and one summary at shutdown', () => {
-    const storm = step(child.stdout, '7. The 2am storm', '8. Result');
+    const storm = step(child.stdout, '9. The 2am storm', '10. Result');
     const blocks = incidents(storm);
     const full = blocks.filter((b) => b.reason === 'level');
     const repeats = blocks.filter((b) => b.reason === 'repeat');
@@ -133,14 +175,14 @@ describe('sample demo (npm run demo), in a child process', () => {
     });
     // One fingerprint for the whole storm.
     expect(new Set(blocks.map((b) => /\| fingerprint=(\w+) /.exec(b.header)?.[1])).size).toBe(1);
-    const result = /8\. Result: 200 x 502: 3 full incidents, (\d+) repeat lines, (\d+) suppressed/.exec(child.stdout);
+    const result = /10\. Result: 200 x 502: 3 full incidents, (\d+) repeat lines, (\d+) suppressed/.exec(child.stdout);
     expect(result).not.toBeNull();
     const [repeated, suppressed] = [Number(result![1]), Number(result![2])];
     expect(repeated).toBe(repeats.length);
     // Every request of the storm is in exactly one of the three: one suppressed count per failure.
     expect(suppressed).toBe(200 - 3 - repeated);
 
-    const summary = incidents(step(child.stdout, '9. At shutdown', '10. The same incidents'));
+    const summary = incidents(step(child.stdout, '11. At shutdown', '12. The orders service'));
     expect(summary.map((b) => b.reason)).toEqual(['suppressed']);
     expect(summary[0].header).toContain('| scope=global |');
     expect(summary[0].header).toContain(`| suppressed=${suppressed} `);
@@ -152,12 +194,15 @@ describe('sample demo (npm run demo), in a child process', () => {
           `${suppressed} x "tracking of order \\d+ failed: carrier API unavailable: 503 from carrier\\.example after 5 ms"$`,
       ),
     );
-    // Nothing else is printed after the summary but the file step.
-    expect(incidents(child.stdout).at(-1)).toEqual(summary[0]);
+    // No incident is printed after the summary: then come the viewer's steps.
+    expect(incidents(child.stdout.slice(0, child.stdout.indexOf('\n12. The orders service'))).at(-1)).toEqual(summary[0]);
   });
 
-  it('writes the same incidents to incidents.log as JSON lines', () => {
-    const printed = incidents(child.stdout);
+  it('writes the orders incidents to incidents.log as JSON lines', () => {
+    // What the two services printed before the viewer's steps; the file is the orders service's.
+    const printed = incidents(child.stdout.slice(0, child.stdout.indexOf('\n12. The orders service'))).filter(
+      (b) => !b.header.includes('| POST /payments/'),
+    );
     const lines = fs
       .readFileSync(file, 'utf8')
       .trimEnd()
@@ -173,6 +218,43 @@ describe('sample demo (npm run demo), in a child process', () => {
     expect(triggers.filter((line) => line.message.startsWith('connection pool exhausted'))).toHaveLength(
       printed.filter((b) => b.body.includes('connection pool exhausted')).length,
     );
-    expect(child.stdout).toContain(`grep ${printed[0].id} ${file}`);
+    // The downstream incident's link and trace, as data.
+    const [charge] = incidents(step(child.stdout, '3. POST /orders/42/pay', '4. Result'));
+    expect(lines[0]).toMatchObject({
+      type: 'incident',
+      reason: 'downstream',
+      links: [charge.id],
+      traceId: '4bf92f3577b34da6a3ce929d0e0e4736',
+    });
+  });
+
+  it('runs the viewer CLI on incidents.log: list shows every incident, show prints the downstream one as the console did', () => {
+    const printed = incidents(child.stdout.slice(0, child.stdout.indexOf('\n12. The orders service'))).filter(
+      (b) => !b.header.includes('| POST /payments/'),
+    );
+    const [charge] = incidents(step(child.stdout, '3. POST /orders/42/pay', '4. Result'));
+    const downstream = printed[0];
+    expect(downstream.reason).toBe('downstream');
+
+    const list = step(child.stdout, '12. The orders service', '13. `show`').split('\n');
+    const command = list.findIndex((line) => line.startsWith(`   $ npx nestjs-incident-logger list ${file} --since 20`));
+    expect(command).toBeGreaterThan(-1);
+    // The first 4 lines of the list (oldest first: the file's order), then how many more.
+    const shown = list.slice(command + 1, command + 5);
+    shown.forEach((line, i) => {
+      const { id, reason } = printed[i];
+      expect(line).toMatch(new RegExp(`^\\S+Z  ${id}  ${reason} +\\d+ rec  `));
+    });
+    expect(shown[0]).toContain(`  downstream  9 rec  POST /orders/42/pay request=`);
+    expect(shown[0]).toContain('WARN [IncidentOutcome] POST /orders/42/pay -> 201 in ');
+    expect(list[command + 5]).toBe(`   … ${printed.length - 4} more`);
+
+    const show = child.stdout.slice(child.stdout.indexOf('\n13. `show`'));
+    expect(show).toContain(`\n   $ npx nestjs-incident-logger show ${downstream.id} ${file}\n`);
+    const [block] = incidents(show);
+    // The viewer rebuilt the incident from the JSON lines exactly as the console printed it: the link, the trace, every record.
+    expect(block).toEqual(downstream);
+    expect(block.header).toContain(`| links=${charge.id} |`);
+    expect(show.endsWith(`=== END INCIDENT ${downstream.id} ===\n`)).toBe(true);
   });
 });

@@ -1,4 +1,4 @@
-import { Controller, Get, Logger, Param } from '@nestjs/common';
+import { Controller, Get, Logger, Param, Post } from '@nestjs/common';
 import { OrdersService } from './orders.service';
 
 @Controller('orders')
@@ -23,5 +23,11 @@ export class OrdersController {
   tracking(@Param('id') id: string) {
     this.logger.debug(`GET /orders/${id}/tracking`);
     return this.orders.tracking(id);
+  }
+
+  @Post(':id/pay')
+  pay(@Param('id') id: string) {
+    this.logger.debug(`POST /orders/${id}/pay`);
+    return this.orders.pay(id);
   }
 }

@@ -1,6 +1,7 @@
 import { BadGatewayException, Injectable, InternalServerErrorException, Logger, ServiceUnavailableException } from '@nestjs/common';
 import { CarrierClient } from './carrier.client';
 import { ConnectionPool, PoolExhaustedError } from './connection-pool';
+import { PaymentsClient } from './payments.client';
 
 const QUERY_MS = 100;
 
@@ -11,6 +12,7 @@ export class OrdersService {
   constructor(
     private readonly pool: ConnectionPool,
     private readonly carrier: CarrierClient,
+    private readonly payments: PaymentsClient,
   ) {}
 
   async findOne(id: string): Promise<{ id: string; status: string; items: number }> {
@@ -47,6 +49,14 @@ export class OrdersService {
       this.logger.error(`tracking of order ${id} failed: ${error instanceof Error ? error.message : String(error)}`);
       throw new BadGatewayException('carrier unavailable, try again later');
     }
+  }
+
+  /** Pays through the payments service, which fails the first charge of each order: the client's retry recovers. */
+  async pay(id: string): Promise<{ id: string; charge: string; status: string }> {
+    this.logger.debug(`paying order ${id}: 41.98 EUR`);
+    const { charge, status } = await this.payments.charge(id);
+    this.logger.debug(`order ${id} paid: ${charge} ${status}`);
+    return { id, charge, status };
   }
 
   private async query(sql: string): Promise<void> {
