@@ -576,7 +576,8 @@ export class IncidentEngine {
     const status = httpStatus ?? 500;
     const accepted = this.outcomes.acceptsStatus(status, () => this.shownRequest(scope));
     scope.state.statusVerdict = { status, accepted };
-    if (accepted) this.links!.reserve(scope);
+    // A scope that wrote an incident writes no `status` one (one failure, one incident): its header keeps naming the one written.
+    if (accepted && !wroteIncident(scope)) this.links!.reserve(scope);
   }
 
   /** An outgoing call of the scope failed (`incidentLinks`): told by its next incident, or by a `downstream` one at its end. */

@@ -62,6 +62,17 @@ describe.each(PLATFORMS)('the x-incident-id response header (%s)', (platform: Pl
     expect(incident.outcome?.status).toBe(500);
   });
 
+  it('an error logged, then a 500 HttpException thrown: the header still names the one incident written (the logged one)', async () => {
+    const { url } = await boot();
+    const response = await fetch(`${url}/logged-then-ise`);
+    expect(response.status).toBe(500);
+    const incident = await incidentNamedBy(response);
+    expect(incident.reason).toBe('level');
+    expect(incident.trigger?.message).toBe('charge failed');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(target.incidents.map((written) => written.reason)).toEqual(['level']);
+  });
+
   it('markForIncident(): the header names the marked incident', async () => {
     const { url } = await boot();
     const response = await fetch(`${url}/marked`);

@@ -102,6 +102,13 @@ export function serviceAModule(target: MemoryTarget, serviceB: () => string, opt
       throw new InternalServerErrorException('nobody logs this');
     }
 
+    @Get('logged-then-ise')
+    loggedThenIse() {
+      this.logger.error('charge failed');
+      // Logged, then answered 500: one failure, one incident (the logged one).
+      throw new InternalServerErrorException('charge failed');
+    }
+
     @Get('missing')
     missing() {
       throw new NotFoundException('no such order');
