@@ -41,7 +41,10 @@ export class ScopeLinks {
       scope: () => {
         const scope = scopeStorage.getStore();
         // Request, message and run() scopes of this engine; never the global scope nor the one targets write in.
-        return scope !== undefined && scope.kind === 'request' && scope.openedWith(config) ? scope : undefined;
+        // Nor a scope that has ended: a timer first set inside a request (a poller, a cache refresh) keeps its
+        // context forever, and its calls are not that request's (a call started before the end and answered
+        // after it still is).
+        return scope !== undefined && scope.kind === 'request' && !scope.ended && scope.openedWith(config) ? scope : undefined;
       },
       started: options.propagate ? (scope, headers) => this.propagate(scope, headers) : undefined,
       failed: (scope, call) => this.mark(scope, call),

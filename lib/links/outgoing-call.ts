@@ -15,9 +15,10 @@ export interface OutgoingHeaders {
   add(name: string, value: string): boolean;
 }
 
-// An id from another service is shown in our incidents: short and made of safe
-// characters only, like an incoming request id, so a response cannot inject text.
-const VALID_INCIDENT_ID = /^[A-Za-z0-9._:@/+=-]{1,128}$/;
+// An id from another service is shown in our incidents: short and made of
+// characters ids are made of (a UUID, a ULID, a hash), so a response cannot
+// inject text, and a URL or an address is not taken for an id.
+const VALID_INCIDENT_ID = /^[A-Za-z0-9._-]{1,128}$/;
 
 /** A header value naming an incident (string, or the first of several), or undefined. */
 export function incidentIdFrom(value: unknown): string | undefined {

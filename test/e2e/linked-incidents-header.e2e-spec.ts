@@ -110,6 +110,26 @@ describe.each(PLATFORMS)('the x-incident-id response header (%s)', (platform: Pl
     ]);
   });
 
+  it("a call started after its request ended (a poller first set in a request) is not that request's call", async () => {
+    const received: Array<{ requestId: unknown; traceparent: unknown }> = [];
+    dependency = createServer((req, res) => {
+      received.push({ requestId: req.headers['x-request-id'], traceparent: req.headers.traceparent });
+      res.statusCode = 503;
+      res.end();
+    });
+    await new Promise<void>((resolve) => dependency!.listen(0, '127.0.0.1', resolve));
+    const port = (dependency.address() as AddressInfo).port;
+    const { url } = await boot(undefined, () => `http://127.0.0.1:${port}`);
+    const response = await fetch(`${url}/poller`, { headers: { traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' } });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('x-incident-id')).toBeNull();
+    await until(() => received.length === 1, 'the poll');
+    // The 503 is answered to a request that ended: had it been observed, a downstream incident would follow at once.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(received).toEqual([{ requestId: undefined, traceparent: undefined }]);
+    expect(target.incidents).toEqual([]);
+  });
+
   it('links each remote incident once, at most 16', async () => {
     let answered = 0;
     dependency = createServer((_req, res) => {

@@ -66,6 +66,10 @@ describe('links of an incident', () => {
     expect(incidentIdFrom(['a1', 'b2'])).toBe('a1');
     expect(incidentIdFrom('evil\nINJECTED line')).toBeUndefined();
     expect(incidentIdFrom('x'.repeat(129))).toBeUndefined();
+    // A URL or an address in the header of a third-party API is not an incident id.
+    expect(incidentIdFrom('https://status.example.com/incidents/42')).toBeUndefined();
+    expect(incidentIdFrom('ops@example.com')).toBeUndefined();
+    expect(incidentIdFrom('01JD3Q7Z6K8X9.v2_a')).toBe('01JD3Q7Z6K8X9.v2_a');
     expect(incidentIdFrom(undefined)).toBeUndefined();
     expect(incidentIdFrom(42)).toBeUndefined();
   });

@@ -102,6 +102,14 @@ export function serviceAModule(target: MemoryTarget, serviceB: () => string, opt
       throw new InternalServerErrorException('nobody logs this');
     }
 
+    @Get('poller')
+    poller() {
+      this.logger.debug('starting a background poller');
+      // A timer first set inside a request keeps the request's async context after the request ended.
+      setTimeout(() => void fetch(`${serviceB()}/health`).catch(() => undefined), 50);
+      return 'ok';
+    }
+
     @Get('logged-then-ise')
     loggedThenIse() {
       this.logger.error('charge failed');
