@@ -569,6 +569,15 @@ export class IncidentEngine {
    * now. An `HttpException` with a status the outcome ignores (a 404) does not.
    */
   private exceptionNoted(scope: IncidentScope, error: unknown): void {
+    try {
+      this.announceFor(scope, error);
+    } catch (failure) {
+      // Runs inside Nest's filter lookup: a throw here would break the app's error reply.
+      this.dispatcher.reporter.report('incidentLinks', `incidentLinks: the incident header was not set: ${describeFailure(failure)}`);
+    }
+  }
+
+  private announceFor(scope: IncidentScope, error: unknown): void {
     const httpStatus = exceptionStatus(error);
     const logged = httpStatus === undefined && this.enabled[ERROR] === true && this.triggers.flushValueFor(EXCEPTIONS_HANDLER) <= ERROR;
     if (logged) return this.links!.reserve(scope);
@@ -623,6 +632,8 @@ export class IncidentEngine {
           rejected,
           downstream: state?.downstream?.first,
           statusVerdict: state?.statusVerdict,
+          // Storm control holding back an incident is its decision, announced or not (docs/linked-incidents.md).
+          announced: state !== undefined && state.reservedIncidentId !== undefined && !state.heldBack,
         },
         Date.now(),
       );

@@ -30,6 +30,8 @@ export interface EndedScope {
   exception?: { value: unknown };
   /** The `run()` promise rejected. */
   rejected: boolean;
+  /** An incident id was announced in the response's header (`incidentLinks`), no incident took it, and storm control held nothing back. */
+  announced?: boolean;
   /**
    * An outgoing call failed (`incidentLinks`) and no incident was written
    * since: the first such call, as its record says it (redacted).
@@ -104,6 +106,15 @@ export class OutcomeRule {
   }
 
   decide(ended: EndedScope, now: number): OutcomeVerdict | undefined {
+    const verdict = this.decideByRules(ended, now);
+    if (verdict !== undefined || ended.announced !== true) return verdict;
+    // The response's header named an incident (an exception Nest was to log, or the status rule to
+    // accept) and none was written: a filter of the app answered it otherwise. The id leads somewhere.
+    const text = `${describeOutcome(ended.request(), ended.outcome)}, the incident its response header announced`;
+    return { reason: 'status', trigger: this.record('error', text, ended.exception, now) };
+  }
+
+  private decideByRules(ended: EndedScope, now: number): OutcomeVerdict | undefined {
     const { outcome } = ended;
     if (ended.marked !== undefined) {
       const note = ended.marked === '' ? 'marked' : `marked: ${ended.marked}`;

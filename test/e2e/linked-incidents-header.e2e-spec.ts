@@ -1,6 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Incident, IncidentLoggerModuleOptions } from '../../lib';
+import { type ArgumentsHost, Catch, Controller, type ExceptionFilter, Get, Logger, Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { type Incident, IncidentLoggerModule, type IncidentLoggerModuleOptions } from '../../lib';
 import { Failures, serviceAModule } from '../utils/linked-apps';
 import { MemoryTarget } from '../utils/memory.target';
 import { PLATFORMS, type Platform, startApp, type TestApp } from '../utils/test-app';
@@ -71,6 +73,44 @@ describe.each(PLATFORMS)('the x-incident-id response header (%s)', (platform: Pl
     expect(incident.trigger?.message).toBe('charge failed');
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(target.incidents.map((written) => written.reason)).toEqual(['level']);
+  });
+
+  it('an app filter that answers the error itself (422, not logged): the announced incident is still written', async () => {
+    target = new MemoryTarget();
+    @Catch()
+    class DomainErrorFilter implements ExceptionFilter {
+      catch(_error: unknown, host: ArgumentsHost) {
+        const response = host.switchToHttp().getResponse();
+        // Express and Fastify answer differently; the filter logs nothing.
+        if (typeof response.code === 'function') void response.code(422).send({ error: 'mapped' });
+        else response.status(422).json({ error: 'mapped' });
+      }
+    }
+    @Controller()
+    class RulesController {
+      private readonly logger = new Logger('Rules');
+      @Get('rule')
+      rule() {
+        this.logger.debug('checking the domain rule');
+        throw new Error('domain rule broken');
+      }
+    }
+    @Module({
+      imports: [IncidentLoggerModule.forRoot({ targets: [target], startupNotice: false })],
+      controllers: [RulesController],
+      providers: [{ provide: APP_FILTER, useClass: DomainErrorFilter }],
+    })
+    class FilteredModule {}
+    app = await startApp(FilteredModule, platform);
+    const response = await fetch(`${app.url}/rule`);
+    expect(response.status).toBe(422);
+    const incident = await incidentNamedBy(response);
+    expect(incident.reason).toBe('status');
+    expect(incident.outcome?.status).toBe(422);
+    expect(incident.records.map((record) => record.message)).toEqual([
+      'checking the domain rule',
+      expect.stringMatching(/^GET \/rule -> 422 in \d+ ms, the incident its response header announced: Error: domain rule broken$/),
+    ]);
   });
 
   it('markForIncident(): the header names the marked incident', async () => {
