@@ -34,6 +34,13 @@ const KNOWN_KEYS = new Set([
   'fields',
 ]);
 const NO_TRIGGER = new Set(['manual', 'dump']);
+/**
+ * Placeholders for records a file counts but does not hold (pass-through
+ * records), at most: a real incident holds a window (tens or thousands of
+ * records), and a damaged or hostile header claiming a billion must not
+ * make `show` allocate them.
+ */
+const MAX_PLACEHOLDERS = 100_000;
 
 /** Left out when undefined, as the formats expect of absent fields. */
 function defined<T extends object>(value: T): T {
@@ -94,18 +101,19 @@ export function rebuildIncident(read: ReadIncident): Incident {
   const header = read.header;
   const entries = read.records ?? [];
   const printed = entries.map(toRecord);
-  const total = typeof header.records === 'number' ? header.records : printed.length;
+  const limit = printed.length + MAX_PLACEHOLDERS;
+  const total = Math.min(typeof header.records === 'number' ? header.records : printed.length, limit);
   let records: IncidentRecord[];
   if (read.format === 'json') {
     records = [];
     entries.forEach((entry, index) => {
       const seq = typeof entry.seq === 'number' ? entry.seq : records.length + 1;
-      while (records.length < seq - 1) records.push(placeholder());
+      while (records.length < seq - 1 && records.length < limit) records.push(placeholder());
       records.push(printed[index]);
     });
   } else {
     const passthrough = typeof header.passthrough === 'number' ? header.passthrough : 0;
-    records = [...Array.from({ length: passthrough }, placeholder), ...printed];
+    records = [...Array.from({ length: Math.min(passthrough, MAX_PLACEHOLDERS) }, placeholder), ...printed];
   }
   if (header.reason !== 'passthrough') while (records.length < total) records.push(placeholder());
   let trigger: IncidentRecord | undefined;

@@ -117,6 +117,34 @@ describe('viewer: show', () => {
     },
   );
 
+  it.each([
+    [
+      'a JSON header claiming a billion records',
+      'json',
+      (lines: string[]) => lines.map((line, i) => (i === 0 ? line.replace(/"records":\d+/, '"records":1000000000') : line)),
+    ],
+    [
+      'a JSON record whose seq is a billion',
+      'json',
+      (lines: string[]) => lines.map((line, i) => (i === 1 ? line.replace(/"seq":\d+/, '"seq":1000000000') : line)),
+    ],
+    [
+      'a text header claiming 60 million pass-through records',
+      'text',
+      (lines: string[]) =>
+        lines.map((line, i) => (i === 0 ? line.replace(/ \| records=\d+/, ' | records=60000000 | passthrough=60000000') : line)),
+    ],
+  ] as const)('%s: shown with bounded memory, not allocated', async (_name, format, damage) => {
+    const file = path.join(dir, `hostile.${format}.log`);
+    const text = format === 'json' ? formatIncidentJson(incidents[0]) : formatIncidentText(incidents[0]);
+    const damaged = damage(text.split('\n')).join('\n');
+    expect(damaged).not.toBe(text);
+    fs.writeFileSync(file, damaged);
+    const run = await runViewerHere(['show', incidents[0].id, `hostile.${format}.log`], dir);
+    expect(run.code).toBe(0);
+    for (const record of incidents[0].records) expect(run.stdout).toContain(record.message);
+  });
+
   it('an incomplete incident is shown as far as written, and said to be incomplete', async () => {
     const file = path.join(dir, 'cut.log');
     const text = formatIncidentText(incidents[0]);
