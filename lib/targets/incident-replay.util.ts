@@ -1,9 +1,20 @@
+import type { LogLevel } from '@nestjs/common';
 import type { Incident, IncidentRecord, IncidentRequest } from '../interfaces/incident.interface';
 import { isPrinted } from '../format/incident-view.util';
 
 // What the targets that replay an incident through another logger
 // (LoggerServiceTarget, PinoTarget) derive from it in the same way, so both
 // carry the same ids under the same names and skip the same records.
+
+/** pino's level names for Nest's: trace 10, debug 20, info 30, warn 40, error 50, fatal 60. */
+export const PINO_LEVEL_NAMES: Readonly<Record<LogLevel, 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal'>> = {
+  verbose: 'trace',
+  debug: 'debug',
+  log: 'info',
+  warn: 'warn',
+  error: 'error',
+  fatal: 'fatal',
+};
 
 /** Trace ids are set on incidents by the trace-correlation feature; read loosely, so a build without it still compiles. */
 interface TracedIncident {

@@ -1,5 +1,6 @@
 import type { LogLevel, LoggerService } from '@nestjs/common';
 import { INCIDENT_LOGGER_BRAND } from './incident-logger-brand';
+import { PINO_LEVEL_NAMES } from '../incident-replay.util';
 
 // What LoggerServiceTarget needs to know of its delegate, read from its shape:
 // lib/targets imports nothing from Nest or the loggers at runtime (they are
@@ -73,14 +74,6 @@ export function winstonBehind(delegate: object): WinstonLike | undefined {
   return isWinston(inner) ? inner : undefined;
 }
 
-const PINO_LEVELS: Record<LogLevel, string> = {
-  verbose: 'trace',
-  debug: 'debug',
-  log: 'info',
-  warn: 'warn',
-  error: 'error',
-  fatal: 'fatal',
-};
 const WINSTON_LEVELS: Record<LogLevel, string> = {
   verbose: 'verbose',
   debug: 'debug',
@@ -100,7 +93,7 @@ export function delegateWrites(delegate: LoggerService, level: LogLevel): boolea
     const own = field(delegate, 'isLevelEnabled');
     if (typeof own === 'function') return (own as (level: LogLevel) => boolean).call(delegate, level) !== false;
     const pino = pinoBehind(delegate);
-    if (pino !== undefined) return pino.isLevelEnabled(PINO_LEVELS[level]);
+    if (pino !== undefined) return pino.isLevelEnabled(PINO_LEVEL_NAMES[level]);
     const winston = winstonBehind(delegate);
     if (winston !== undefined && WINSTON_LEVELS[level] in winston.levels) return winston.isLevelEnabled(WINSTON_LEVELS[level]);
   } catch {

@@ -4,22 +4,12 @@ import { isoTime } from '../../format/iso-time.util';
 import type { Incident, IncidentRecord, IncidentRequest } from '../../interfaces/incident.interface';
 import type { IncidentTarget } from '../../interfaces/incident-target.interface';
 import { checkKnownKeys, enumOption, invalidOption, objectOption } from '../../shared/option-validation.util';
-import { incidentFields, passthroughFields, replayedRecords, summaryRecord } from '../incident-replay.util';
+import { incidentFields, passthroughFields, PINO_LEVEL_NAMES, replayedRecords, summaryRecord } from '../incident-replay.util';
 import { findTimeSymbol, stamperFor, type TimeStamper } from './record-time';
 
 const OWNER = 'PinoTarget';
 const OPTION_NAMES = Object.keys({ level: true } satisfies Record<keyof PinoTargetOptions, true>);
 const LEVEL_MODES: ReadonlyArray<'record' | 'trigger'> = ['record', 'trigger'];
-
-/** pino's level names for Nest's: trace 10, debug 20, info 30, warn 40, error 50, fatal 60. */
-const PINO_METHODS: Record<LogLevel, 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal'> = {
-  verbose: 'trace',
-  debug: 'debug',
-  log: 'info',
-  warn: 'warn',
-  error: 'error',
-  fatal: 'fatal',
-};
 
 /** A child logger whose time function can be replaced (an own property shadows the parent's). */
 type Stampable = PinoInstance & Record<symbol, () => string>;
@@ -108,7 +98,7 @@ export class PinoTarget implements IncidentTarget {
     } else {
       line.loggedAt = isoTime(record.timestamp); // a custom time format: the record's time as a field
     }
-    child[PINO_METHODS[level]](line, record.message);
+    child[PINO_LEVEL_NAMES[level]](line, record.message);
   }
 
   private stream(): SyncFlushable | undefined {
