@@ -15,8 +15,8 @@
 //   node bench/http.callgrind.js --smoke      # a few requests, to check the mode works
 //   node bench/http.callgrind.js --interceptors --smoke --no-callgrind   # no valgrind: every set-up boots and
 //                                             # answers its routes, nothing counted (test/bench/transport-modes-smoke.spec.ts)
-//   options: --modes a,b  --nodes 20,24  --routes trivial,realistic  --warmup N (uninstrumented requests per route, default 3000)  --windows N --requests N (counts per
-//   route and their size, default 3 x 200)  --merge (keep the latest results' other set-ups)  --jobs N
+//   options: --modes a,b  --nodes 20,24  --routes trivial,realistic  --warmup N (uninstrumented requests per route, default 20000)  --windows N --requests N (counts per
+//   route and their size, default 4 x 500)  --merge (keep the latest results' other set-ups)  --jobs N
 //   (servers at once, default 2)  --save-as <name> (another results name, e.g. for BENCH_DIST=<dir> A/B
 //   runs)  --node-args "<flags>" (added to the servers' V8 flags below)  BENCH_HTTP_NODES=24 (other Node majors)
 //   --build <label>=<dist dir> (repeatable): another build in the same run; a mode `<mode>@<label>` runs
@@ -88,10 +88,11 @@ const INTERCEPTOR_SETUPS = [
  * @type {{ full: CallgrindConfig, interceptors: CallgrindConfig, smoke: CallgrindConfig }}
  */
 const CONFIG = {
-  full: { warmup: 3000, settle: 300, requests: 200, windows: 3, connections: 1 },
-  // --interceptors: differences of a few % between set-ups. After 3,000 requests V8 still compiled in the
-  // counts (up to 180k instructions per request on Node 20, 500k on Node 24, in one window of four): 20,000
-  // requests of warm-up leave nothing to compile; 2,000 counted requests average the scavenges.
+  // After 3,000 requests V8 still compiled in the counts (up to 180k instructions per request on Node 20,
+  // 500k on Node 24, in one window of four; the page's table once carried them): 20,000 requests of warm-up
+  // leave nothing to compile; 2,000 counted requests (4 x 500) average the scavenges. The same for
+  // --interceptors, whose differences between set-ups are a few %.
+  full: { warmup: 20000, settle: 300, requests: 500, windows: 4, connections: 1 },
   interceptors: { warmup: 20000, settle: 300, requests: 500, windows: 4, connections: 1 },
   smoke: { warmup: 20, settle: 5, requests: 20, windows: 1, connections: 1 },
 };

@@ -387,7 +387,7 @@ function renderHttp(saved) {
     cpuTable,
     quietTable,
     irTable
-      ? `Instructions per request (callgrind, main thread, mean of 3 counts of ${callgrind?.config.requests} requests per route after ${callgrind?.config.warmup} of warm-up; ${callgrind?.date}):\n\n${irTable}`
+      ? `Instructions per request (callgrind, main thread, mean of ${callgrind?.config.windows ?? 3} counts of ${callgrind?.config.requests} requests per route after ${callgrind?.config.warmup} of warm-up; ${callgrind?.date}):\n\n${irTable}`
       : '',
     microTable ? `The pieces of the request scope (callgrind, ${micro?.iterations} iterations; ${micro?.date}):\n\n${microTable}` : '',
     mountTable ? `The mount (callgrind; ${mount?.date}):\n\n${mountTable}` : '',
