@@ -26,7 +26,7 @@
 //
 // Counted: every thread; with the V8 flags below everything runs on the main
 // thread (the total is kept as a check).
-const { callgrindAvailable, callgrindSession } = require('./callgrind');
+const { callgrindAvailable, callgrindSession, countWindows } = require('./callgrind');
 const path = require('node:path');
 const { ROOT, ensureBuilt, median, progress, saveResults, table } = require('./common');
 const { INTERCEPTOR_DIFFERENCES, previousRuns, renderCounts, renderRuns } = require('./callgrind.tables');
@@ -142,32 +142,10 @@ async function countServer(mode, routes, node, config, builds, nodeArgs = NODE_A
     /** @type {CallgrindRun[]} */
     const runs = [];
     for (const name of routes) {
-      // Instrumented but not counted: V8 still compiles a little after the warm-up.
-      await loadCount(port, ROUTES[name], config.settle, config.connections);
-      /** @type {Array<{ main: number, total: number, compile: number, gc: number }>} */
-      const counts = [];
-      for (let w = 0; w < config.windows; w++) {
-        session?.zero(server.pid);
-        await loadCount(port, ROUTES[name], config.requests, config.connections);
-        counts.push(session ? session.dump(server.pid) : { main: NaN, total: NaN, compile: NaN, gc: NaN });
-      }
-      const main = counts.reduce((sum, c) => sum + c.main, 0) / counts.length;
-      const total = counts.reduce((sum, c) => sum + c.total, 0) / counts.length;
-      runs.push({
-        node: node.label,
-        nodeVersion: node.version,
-        mode,
-        route: name,
-        requests: config.requests,
-        mainPerRequest: main / config.requests,
-        totalPerRequest: total / config.requests,
-        windows: counts.map((c) => c.main / config.requests),
-        compile: counts.map((c) => c.compile / config.requests),
-        gc: counts.map((c) => c.gc / config.requests),
-        interceptors,
-      });
+      const counted = await countWindows(session, server.pid, config, (n) => loadCount(port, ROUTES[name], n, config.connections));
+      runs.push({ node: node.label, nodeVersion: node.version, mode, route: name, ...counted, interceptors });
       progress(
-        `http callgrind: ${node.label} ${mode} ${name}: ${session ? `${Math.round(main / config.requests)} instructions/request (main thread)` : `${config.settle + config.windows * config.requests} requests answered (uninstrumented)`}`,
+        `http callgrind: ${node.label} ${mode} ${name}: ${session ? `${Math.round(counted.mainPerRequest)} instructions/request (main thread)` : `${config.settle + config.windows * config.requests} requests answered (uninstrumented)`}`,
       );
     }
     return runs;
