@@ -259,7 +259,7 @@ async function main(argv) {
         .map(([label, dir]) => `; @${label}: ${path.relative(ROOT, dir)}`)
         .join('')}\n\n${renderRuns(sorted, (r) => r.mainPerRequest)}\n\n` +
       'Median of the windows (a window that caught a collection or a compilation weighs less; the mean above keeps ' +
-      `that work, as the performance page does):\n\n${renderRuns(sorted, (r) => median(r.windows))}\n\n## Compilations and collections apart\n\n${counts}\n\n(saved ${file})\n`,
+      `that work; the performance page leaves compilations out, as the split below does):\n\n${renderRuns(sorted, (r) => median(r.windows))}\n\n## Compilations and collections apart\n\n${counts}\n\n(saved ${file})\n`,
   );
   progress(`http callgrind: saved ${file}`);
 }
