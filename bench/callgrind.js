@@ -108,4 +108,39 @@ function callgrindSession(name) {
   };
 }
 
-module.exports = { callgrindAvailable, callgrindSession };
+/** @typedef {{ main: number, total: number, compile: number, gc: number }} Dump */
+/** @typedef {ReturnType<typeof callgrindSession>} CallgrindSession */
+
+/**
+ * The counted part of one route or handler, the same for HTTP requests and microservice messages: `settle`
+ * units of work instrumented but not counted (V8 still compiles a little after the warm-up), then `windows`
+ * counts of `requests` each, and their mean per unit. Without a session (uninstrumented) the same work is done
+ * and every figure is NaN.
+ * @param {CallgrindSession | undefined} session
+ * @param {number} pid  the server's
+ * @param {{ settle: number, windows: number, requests: number }} config
+ * @param {(n: number) => Promise<unknown>} send  sends n requests or messages, one after the other's answer
+ * @returns {Promise<Pick<import('./callgrind.tables').CallgrindRun, 'requests' | 'mainPerRequest' | 'totalPerRequest' | 'windows' | 'compile' | 'gc'>>}
+ */
+async function countWindows(session, pid, config, send) {
+  await send(config.settle);
+  /** @type {Dump[]} */
+  const counts = [];
+  for (let w = 0; w < config.windows; w++) {
+    session?.zero(pid);
+    await send(config.requests);
+    counts.push(session ? session.dump(pid) : { main: NaN, total: NaN, compile: NaN, gc: NaN });
+  }
+  const mean = (/** @type {keyof Dump} */ key) => counts.reduce((sum, c) => sum + c[key], 0) / counts.length;
+  const perRequest = (/** @type {keyof Dump} */ key) => counts.map((c) => c[key] / config.requests);
+  return {
+    requests: config.requests,
+    mainPerRequest: mean('main') / config.requests,
+    totalPerRequest: mean('total') / config.requests,
+    windows: perRequest('main'),
+    compile: perRequest('compile'),
+    gc: perRequest('gc'),
+  };
+}
+
+module.exports = { callgrindAvailable, callgrindSession, countWindows };

@@ -213,7 +213,7 @@ function renderCounts(runs, { differences, ratios = [], unit, page = false }) {
   if (!page) {
     sections.push(
       [`Left out above, per ${unit} (mean of the windows): V8's compilations / garbage collection (scavenges):`, breakdown],
-      ['Everything counted (mean of the windows), as the HTTP table of the performance page counts:', renderRuns(runs, FIGURES.all, unit)],
+      ['Everything counted (mean of the windows, compilations in):', renderRuns(runs, FIGURES.all, unit)],
     );
   }
   return sections

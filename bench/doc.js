@@ -53,9 +53,17 @@ function buildDoc(run, runFile, { allowSmoke = false } = {}) {
   });
   /** @type {PartReport[]} */
   const reports = parts.map(({ name, saved }) => PARTS[name]().render(saved));
-  const load = parts.map(({ name, saved }) => `${name} ${fmt(saved.environment.loadAvg1, 2)}`).join(', ');
   const env = run.environment;
+  const load = parts.map(({ name, saved }) => `${name} ${fmt(saved.environment.loadAvg1, 2)}`).join(', ');
   const v = env.versions;
+  // The benchmark keeps about one core busy itself: a load above the core count means other work shared them.
+  const busy = parts.filter(({ saved }) => (saved.environment.loadAvg1 ?? 0) > env.cpus);
+  const busyNote = busy.length
+    ? `**Busy machine.** The 1-minute load average was above the ${env.cpus} CPU cores as ${busy.map(({ name }) => name).join(', ')} ` +
+      'ended: other work shared the cores, so the timed figures (ns per call, CPU per request, records/s, loop delay) and ' +
+      'the verdicts taken from them carry that noise. Instruction counts (callgrind) do not depend on the load: where a ' +
+      'row or a goal gives both, the instruction figure is the one to read.'
+    : '';
   const goals = reports.flatMap((r) => r.targets).filter((t) => t.met !== undefined);
   const met = goals.filter((t) => t.met).length;
 
@@ -119,6 +127,7 @@ function buildDoc(run, runFile, { allowSmoke = false } = {}) {
     '',
     machine,
     '',
+    ...(busyNote ? [busyNote, ''] : []),
     '## Goals',
     '',
     `${met} of ${goals.length} goals met. Computed from the results below; "measured" is the median, with the range of the ` +

@@ -168,7 +168,9 @@ function renderFlush(saved) {
     method:
       `An incident is one \`IncidentBuffer.run()\` scope logging ${config.records - 1} debug lines of an order workflow ` +
       `("reserving stock for 3 lines", "payment provider answered 502, retrying", ...) and 1 error: ${config.records} records, ` +
-      'written by `RotatingFileTarget` (4 MiB x 3 backups, otherwise default options) as JSON or text; pino writes the same ' +
+      'written by `RotatingFileTarget` (4 MiB x 3 backups, otherwise default options) as JSON or text, storm control off ' +
+      "(`storm: false`: every incident written in full; the default would write the same failure's repeats as one-line " +
+      '`repeat` records or not at all); every round checks that each incident was written or counted dropped; pino writes the same ' +
       `${config.records} records to a file as they come (async destination). ${incidents} incidents per round, produced 20 per ` +
       `event-loop turn and timed until written and fsynced, ${config.rounds} rounds x ${config.processes} processes per writer. ` +
       `*Storm*: ${fmt(config.stormRate, 0)} incidents/s from a 1 ms interval for ${config.stormMs / 1000} s with ` +

@@ -15,8 +15,8 @@
 //   node bench/http.callgrind.js --smoke      # a few requests, to check the mode works
 //   node bench/http.callgrind.js --interceptors --smoke --no-callgrind   # no valgrind: every set-up boots and
 //                                             # answers its routes, nothing counted (test/bench/transport-modes-smoke.spec.ts)
-//   options: --modes a,b  --nodes 20,24  --routes trivial,realistic  --warmup N (uninstrumented requests per route, default 3000)  --windows N --requests N (counts per
-//   route and their size, default 3 x 200)  --merge (keep the latest results' other set-ups)  --jobs N
+//   options: --modes a,b  --nodes 20,24  --routes trivial,realistic  --warmup N (uninstrumented requests per route, default 20000)  --windows N --requests N (counts per
+//   route and their size, default 4 x 500)  --merge (keep the latest results' other set-ups)  --jobs N
 //   (servers at once, default 2)  --save-as <name> (another results name, e.g. for BENCH_DIST=<dir> A/B
 //   runs)  --node-args "<flags>" (added to the servers' V8 flags below)  BENCH_HTTP_NODES=24 (other Node majors)
 //   --build <label>=<dist dir> (repeatable): another build in the same run; a mode `<mode>@<label>` runs
@@ -26,7 +26,7 @@
 //
 // Counted: every thread; with the V8 flags below everything runs on the main
 // thread (the total is kept as a check).
-const { callgrindAvailable, callgrindSession } = require('./callgrind');
+const { callgrindAvailable, callgrindSession, countWindows } = require('./callgrind');
 const path = require('node:path');
 const { ROOT, ensureBuilt, median, progress, saveResults, table } = require('./common');
 const { INTERCEPTOR_DIFFERENCES, previousRuns, renderCounts, renderRuns } = require('./callgrind.tables');
@@ -88,10 +88,11 @@ const INTERCEPTOR_SETUPS = [
  * @type {{ full: CallgrindConfig, interceptors: CallgrindConfig, smoke: CallgrindConfig }}
  */
 const CONFIG = {
-  full: { warmup: 3000, settle: 300, requests: 200, windows: 3, connections: 1 },
-  // --interceptors: differences of a few % between set-ups. After 3,000 requests V8 still compiled in the
-  // counts (up to 180k instructions per request on Node 20, 500k on Node 24, in one window of four): 20,000
-  // requests of warm-up leave nothing to compile; 2,000 counted requests average the scavenges.
+  // After 3,000 requests V8 still compiled in the counts (up to 180k instructions per request on Node 20,
+  // 500k on Node 24, in one window of four; the page's table once carried them): 20,000 requests of warm-up
+  // leave nothing to compile; 2,000 counted requests (4 x 500) average the scavenges. The same for
+  // --interceptors, whose differences between set-ups are a few %.
+  full: { warmup: 20000, settle: 300, requests: 500, windows: 4, connections: 1 },
   interceptors: { warmup: 20000, settle: 300, requests: 500, windows: 4, connections: 1 },
   smoke: { warmup: 20, settle: 5, requests: 20, windows: 1, connections: 1 },
 };
@@ -141,32 +142,10 @@ async function countServer(mode, routes, node, config, builds, nodeArgs = NODE_A
     /** @type {CallgrindRun[]} */
     const runs = [];
     for (const name of routes) {
-      // Instrumented but not counted: V8 still compiles a little after the warm-up.
-      await loadCount(port, ROUTES[name], config.settle, config.connections);
-      /** @type {Array<{ main: number, total: number, compile: number, gc: number }>} */
-      const counts = [];
-      for (let w = 0; w < config.windows; w++) {
-        session?.zero(server.pid);
-        await loadCount(port, ROUTES[name], config.requests, config.connections);
-        counts.push(session ? session.dump(server.pid) : { main: NaN, total: NaN, compile: NaN, gc: NaN });
-      }
-      const main = counts.reduce((sum, c) => sum + c.main, 0) / counts.length;
-      const total = counts.reduce((sum, c) => sum + c.total, 0) / counts.length;
-      runs.push({
-        node: node.label,
-        nodeVersion: node.version,
-        mode,
-        route: name,
-        requests: config.requests,
-        mainPerRequest: main / config.requests,
-        totalPerRequest: total / config.requests,
-        windows: counts.map((c) => c.main / config.requests),
-        compile: counts.map((c) => c.compile / config.requests),
-        gc: counts.map((c) => c.gc / config.requests),
-        interceptors,
-      });
+      const counted = await countWindows(session, server.pid, config, (n) => loadCount(port, ROUTES[name], n, config.connections));
+      runs.push({ node: node.label, nodeVersion: node.version, mode, route: name, ...counted, interceptors });
       progress(
-        `http callgrind: ${node.label} ${mode} ${name}: ${session ? `${Math.round(main / config.requests)} instructions/request (main thread)` : `${config.settle + config.windows * config.requests} requests answered (uninstrumented)`}`,
+        `http callgrind: ${node.label} ${mode} ${name}: ${session ? `${Math.round(counted.mainPerRequest)} instructions/request (main thread)` : `${config.settle + config.windows * config.requests} requests answered (uninstrumented)`}`,
       );
     }
     return runs;
@@ -280,7 +259,7 @@ async function main(argv) {
         .map(([label, dir]) => `; @${label}: ${path.relative(ROOT, dir)}`)
         .join('')}\n\n${renderRuns(sorted, (r) => r.mainPerRequest)}\n\n` +
       'Median of the windows (a window that caught a collection or a compilation weighs less; the mean above keeps ' +
-      `that work, as the performance page does):\n\n${renderRuns(sorted, (r) => median(r.windows))}\n\n## Compilations and collections apart\n\n${counts}\n\n(saved ${file})\n`,
+      `that work; the performance page leaves compilations out, as the split below does):\n\n${renderRuns(sorted, (r) => median(r.windows))}\n\n## Compilations and collections apart\n\n${counts}\n\n(saved ${file})\n`,
   );
   progress(`http callgrind: saved ${file}`);
 }

@@ -25,7 +25,7 @@ require('reflect-metadata');
 const path = require('node:path');
 const { ClientProxyFactory, Transport } = require('@nestjs/microservices');
 const { lastValueFrom } = require('rxjs');
-const { callgrindAvailable, callgrindSession } = require('./callgrind');
+const { callgrindAvailable, callgrindSession, countWindows } = require('./callgrind');
 const { ROOT, ensureBuilt, fmt, progress, saveResults, table } = require('./common');
 const { RPC_DIFFERENCES, RPC_RATIOS, previousRuns, renderCounts } = require('./callgrind.tables');
 const { NODE_ARGS } = require('./http.callgrind');
@@ -100,7 +100,8 @@ async function countServer(mode, routes, node, config, { builds, nodeArgs, instr
   let client;
   try {
     const { port, interceptors = [] } = await server.ready;
-    client = await connectClient(port);
+    const connected = await connectClient(port);
+    client = connected;
     // Which scope a handler runs in: the set-up must be what it is named for.
     const { scope } = await client.ask({ cmd: 'check' });
     const expected = RPC_MODES[setup].scope;
@@ -110,32 +111,10 @@ async function countServer(mode, routes, node, config, { builds, nodeArgs, instr
     /** @type {CallgrindRun[]} */
     const runs = [];
     for (const name of routes) {
-      // Instrumented but not counted: V8 still compiles a little after the warm-up.
-      await client.send(RPC_ROUTES[name], config.settle);
-      /** @type {Array<{ main: number, total: number, compile: number, gc: number }>} */
-      const counts = [];
-      for (let w = 0; w < config.windows; w++) {
-        session?.zero(server.pid);
-        await client.send(RPC_ROUTES[name], config.requests);
-        counts.push(session ? session.dump(server.pid) : { main: NaN, total: NaN, compile: NaN, gc: NaN });
-      }
-      const main = counts.reduce((sum, c) => sum + c.main, 0) / counts.length;
-      const total = counts.reduce((sum, c) => sum + c.total, 0) / counts.length;
-      runs.push({
-        node: node.label,
-        nodeVersion: node.version,
-        mode,
-        route: name,
-        requests: config.requests,
-        mainPerRequest: main / config.requests,
-        totalPerRequest: total / config.requests,
-        windows: counts.map((c) => c.main / config.requests),
-        compile: counts.map((c) => c.compile / config.requests),
-        gc: counts.map((c) => c.gc / config.requests),
-        interceptors,
-      });
+      const counted = await countWindows(session, server.pid, config, (n) => connected.send(RPC_ROUTES[name], n));
+      runs.push({ node: node.label, nodeVersion: node.version, mode, route: name, ...counted, interceptors });
       progress(
-        `rpc callgrind: ${node.label} ${mode} ${name}: ${session ? `${Math.round(main / config.requests)} instructions/message (main thread)` : `${config.settle + config.windows * config.requests} messages answered (uninstrumented)`}`,
+        `rpc callgrind: ${node.label} ${mode} ${name}: ${session ? `${Math.round(counted.mainPerRequest)} instructions/message (main thread)` : `${config.settle + config.windows * config.requests} messages answered (uninstrumented)`}`,
       );
     }
     return { runs, scope, interceptors };

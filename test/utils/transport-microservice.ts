@@ -48,6 +48,15 @@ async function connect(port: number): Promise<Pick<Microservice, 'client' | 'sen
   };
 }
 
+/** `close()` of both kinds of app: the client, the app, then Nest's static logger put back as the spec found it (the app had set it). */
+function closeAll(client: ClientProxy, app: { close(): Promise<void> }): () => Promise<void> {
+  return async () => {
+    await client.close();
+    await app.close();
+    restoreNestLogger();
+  };
+}
+
 /**
  * A standalone microservice (NestFactory.createMicroservice) the way a user
  * boots one: bufferLogs, useLogger(app.get(IncidentLogger)), `configure`
@@ -67,11 +76,7 @@ export async function startMicroservice(
     app,
     port,
     ...side,
-    async close() {
-      await side.client.close();
-      await app.close();
-      restoreNestLogger();
-    },
+    close: closeAll(side.client, app),
   };
 }
 
@@ -91,11 +96,7 @@ export async function startHybrid(module: Type<unknown>, platform: Platform): Pr
     url,
     port,
     ...side,
-    async close() {
-      await side.client.close();
-      await app.close();
-      restoreNestLogger();
-    },
+    close: closeAll(side.client, app),
   };
 }
 
