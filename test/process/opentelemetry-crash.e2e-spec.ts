@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { readJsonLines } from '../utils/json-lines';
 import { OtlpReceiver, runOtlpFixture } from '../utils/otlp-receiver';
 
 interface Line {
@@ -11,15 +12,6 @@ interface Line {
   message?: string;
   traceId?: string;
 }
-
-const readLines = (file: string): Line[] =>
-  fs.existsSync(file)
-    ? fs
-        .readFileSync(file, 'utf8')
-        .split('\n')
-        .filter(Boolean)
-        .map((text) => JSON.parse(text) as Line)
-    : [];
 
 /**
  * What an asynchronous exporter cannot do: the process dies in the same
@@ -49,7 +41,7 @@ describe.each(['simple', 'batch'])('a crash with an OpenTelemetryTarget (%s proc
     const file = path.join(dir, 'incidents.jsonl');
     const child = await runOtlpFixture(['express', receiver.url, file, processor, mode]);
     expect(child.status).toBe(1);
-    const lines = readLines(file);
+    const lines = readJsonLines(file) as Line[];
     const header = lines.find((line) => line.type === 'incident' && line.reason === reason)!;
     expect(header).toMatchObject({ traceId: '0af7651916cd43dd8448eb211c80319c' });
     const records = lines.filter((line) => line.incident === header.incident && line.type === 'record');
