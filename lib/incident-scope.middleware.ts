@@ -36,9 +36,9 @@ export class IncidentScopeMiddleware implements NestMiddleware {
 
   use(req: RawRequest, res: ServerResponse, next: (error?: unknown) => void): void {
     // One scope per raw request, even if the middleware is mounted twice (module
-    // imported twice, or mounted by hand as well). Measured against a symbol
-    // property on the request: the WeakMap costs fewer instructions
-    // (bench/http.pieces.js). The engine's own: the outcome reads it at the end.
+    // imported twice, or mounted by hand as well). The engine's own: the outcome
+    // reads it at the end. A property of the request, not a WeakMap entry: see
+    // RequestScopes for what the WeakMap cost.
     const scopesByRequest = this.engine.requestScopes;
     const existing = scopesByRequest.get(req);
     if (existing !== undefined) {

@@ -14,6 +14,7 @@ import { OutcomeRule } from '../policy/outcome-rule';
 import { exceptionStatus, TriggerRule } from '../policy/trigger-rule';
 import { IncidentScope, type ScopeConfig, type ScopeEndSignal, type ScopeRequest } from '../scope/incident-scope';
 import { ScopeRegistry } from '../scope/scope-registry';
+import { RequestScopes } from '../scope/request-scopes';
 import { scopeStorage } from '../scope/scope-storage';
 import { cachedSecretKeyTest } from '../redact/secret-key-cache.util';
 import { boundText } from '../serialize/bound-text.util';
@@ -91,7 +92,7 @@ export class IncidentEngine {
   /** Errors that ended a scope as a `rejected` incident, and its id. */
   private readonly toldErrors = new WeakMap<object, string>();
   /** One scope per raw request, even if the middleware is mounted twice. */
-  readonly requestScopes = new WeakMap<object, IncidentScope>();
+  readonly requestScopes = new RequestScopes();
   /** The active OpenTelemetry span, when `traceContext` is on and `@opentelemetry/api` is installed. */
   private readonly activeSpan: ActiveSpanReader | undefined;
   /** `incidentLinks`: the incident header, outgoing calls; undefined when off. */

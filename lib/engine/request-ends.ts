@@ -1,6 +1,7 @@
 import diagnosticsChannel from 'node:diagnostics_channel';
 import type { IncomingMessage } from 'node:http';
 import type { IncidentScope } from '../scope/incident-scope';
+import type { RequestScopes } from '../scope/request-scopes';
 
 /** Published by Node's HTTP server when a response has been sent (every supported Node has it). */
 const RESPONSE_FINISH = 'http.server.response.finish';
@@ -25,7 +26,7 @@ export class RequestEnds {
   };
 
   constructor(
-    private readonly scopes: WeakMap<object, IncidentScope>,
+    private readonly scopes: RequestScopes,
     private readonly end: (scope: IncidentScope) => void,
   ) {}
 

