@@ -40,7 +40,7 @@ const { createIncidentContext } = require('./library');
 const message = (/** @type {number} */ id) => `cache miss for user:${id}, loading the profile from the database`;
 let next = 0;
 const BUFFER_SIZE = 30;
-const LIVE_BATCHES = [0, 1, 5, 30, 60];
+const LIVE_BATCHES = [0, 1, 5, 30, 60, 120];
 const IN_FLIGHT_PHASES = [0, 5, 30];
 
 function settle() {
