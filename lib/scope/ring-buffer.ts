@@ -17,7 +17,8 @@ export class RingBuffer<T> {
   ) {
     this.items = new Array<T | undefined>(capacity);
     // A plain array of small integers: a typed array costs ~10x more to allocate, plus off-heap memory.
-    this.weights = new Array<number>(capacity).fill(0);
+    // Not filled: a slot is only read after it was written, and fill() is a call into C++ per ring.
+    this.weights = new Array<number>(capacity);
   }
 
   get size(): number {

@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import fc from 'fast-check';
 import { LogRecord } from '../../lib/capture/log-record';
 import type { IncidentRecord } from '../../lib/interfaces';
@@ -84,5 +85,42 @@ describe('IncidentScope: the window an incident gets', () => {
     scope.add(rec('debug', 'd1'), 100);
     scope.add(rec('debug', 'd2'), 100);
     expect(scope.take().records.map((r) => r.message)).toEqual(['d1', 'd2']);
+  });
+});
+
+describe("IncidentScope: the end of a watched response ('close')", () => {
+  /** A response as the scope sees it: a real EventEmitter, closed when 'close' is emitted. */
+  const response = () => Object.assign(new EventEmitter(), { closed: false });
+
+  it('ends every scope watching the response, even two engines watching the same one', () => {
+    const signal = response();
+    const ended: string[] = [];
+    const first = new IncidentScope(
+      'request',
+      config({ onEnd: () => ended.push('first') }),
+      { method: 'GET', url: '/' },
+      undefined,
+      signal,
+    );
+    const second = new IncidentScope(
+      'request',
+      config({ onEnd: () => ended.push('second') }),
+      { method: 'GET', url: '/' },
+      undefined,
+      signal,
+    );
+    expect(first.watchEnd()).toBe(true);
+    expect(second.watchEnd()).toBe(true);
+    expect(first.watchEnd()).toBe(true); // watched once: no second listener
+    expect(signal.listenerCount('close')).toBe(2);
+    signal.emit('close');
+    expect(ended.sort()).toEqual(['first', 'second']);
+  });
+
+  it('does not watch a response that is already closed', () => {
+    const signal = Object.assign(response(), { closed: true });
+    const scope = new IncidentScope('request', config(), { method: 'GET', url: '/' }, undefined, signal);
+    expect(scope.watchEnd()).toBe(false);
+    expect(signal.listenerCount('close')).toBe(0);
   });
 });
