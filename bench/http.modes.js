@@ -106,6 +106,21 @@ const PIECES = {
     const storage = new AsyncLocalStorage();
     return rawMiddleware((req, _res, next) => storage.run({ req }, next));
   },
+  // The same AsyncLocalStorage.run(), around the HTTP server's request listener instead of in an Express layer.
+  'piece-server-als': () => {
+    const { AsyncLocalStorage } = require('node:async_hooks');
+    const storage = new AsyncLocalStorage();
+    return {
+      imports: [],
+      createOptions: { logger: false },
+      setup: (app) => {
+        const server = app.getHttpServer();
+        const [listener] = server.listeners('request');
+        server.removeListener('request', listener);
+        server.on('request', (/** @type {Req} */ req, /** @type {Res} */ res) => storage.run({ req }, () => listener(req, res)));
+      },
+    };
+  },
   'piece-scope': () => {
     const { AsyncLocalStorage } = require('node:async_hooks');
     const { newScope } = loadInternals();
