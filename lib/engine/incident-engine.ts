@@ -18,7 +18,7 @@ import { RequestScopes } from '../scope/request-scopes';
 import { scopeStorage } from '../scope/scope-storage';
 import { cachedSecretKeyTest } from '../redact/secret-key-cache.util';
 import { boundText } from '../serialize/bound-text.util';
-import { detachString } from '../serialize/detach-string.util';
+import { detachString, internString } from '../serialize/detach-string.util';
 import { toFastJson } from '../serialize/fast-json.util';
 import { describeFailure } from '../shared/hostile-value.util';
 import { InternalReporter } from '../shared/internal-reporter';
@@ -744,8 +744,9 @@ export class IncidentEngine {
     if (kept === undefined) {
       // Bounded: a caller passing ever-new strings as context cannot grow it.
       if (this.contexts.size >= MAX_CACHED_CONTEXTS) this.contexts.clear();
-      // Copied: no record (nor cache key) pins a large string the context was cut from.
-      kept = detachString(context);
+      // Copied: no record (nor cache key) pins a large string the context was cut from. Interned:
+      // the next call's literal then finds it by pointer.
+      kept = internString(detachString(context));
       this.contexts.set(kept, kept);
     }
     return kept;

@@ -21,3 +21,17 @@
 export function detachString(text: string): string {
   return (text + ' ').slice(0, -1);
 }
+
+/**
+ * The string table's instance of `text` (V8 interns every string property
+ * key, so a key round trip returns it): a literal's own string, or a flat
+ * copy in the table. Why: a cache keyed by it is found by pointer when the
+ * caller passes a literal (`new Logger('OrdersService')` passes the same
+ * interned string on every call), where a detached copy as the key costs a
+ * character comparison in C++ on every lookup (measured ~1,800 instructions
+ * per request of 5 debug lines on Node 24). Like `detachString`, the result
+ * shares no storage with a larger string.
+ */
+export function internString(text: string): string {
+  return Object.keys({ [text]: 0 })[0];
+}
