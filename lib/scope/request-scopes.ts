@@ -21,8 +21,14 @@ type Tagged = Record<symbol, IncidentScope | undefined>;
 export class RequestScopes {
   private readonly key = Symbol('nestjs-incident-logger:scope');
 
-  get(request: object): IncidentScope | undefined {
-    return (request as Tagged)[this.key];
+  /** Undefined for anything that is not an object, or that throws when read (a hostile proxy): as a WeakMap lookup was. */
+  get(request: unknown): IncidentScope | undefined {
+    if (typeof request !== 'object' || request === null) return undefined;
+    try {
+      return (request as Tagged)[this.key];
+    } catch {
+      return undefined;
+    }
   }
 
   /** False when the request object cannot take a property (frozen, sealed, a hostile proxy): the caller goes on without it. */

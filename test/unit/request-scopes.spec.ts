@@ -53,4 +53,17 @@ describe('RequestScopes: the scope of each raw request', () => {
     expect(scopes.set(hostile, scope())).toBe(false);
     expect(scopes.get(Object.freeze({}))).toBeUndefined();
   });
+
+  it('reads nothing from what is not an object, or throws when read, without throwing', () => {
+    const scopes = new RequestScopes();
+    const hostile = new Proxy(
+      {},
+      {
+        get() {
+          throw new Error('no');
+        },
+      },
+    );
+    for (const value of [undefined, null, 0, 'req', Symbol('req'), hostile]) expect(scopes.get(value)).toBeUndefined();
+  });
 });
