@@ -14,9 +14,8 @@ type Tagged = Record<symbol, IncidentScope | undefined>;
  * promoted, to be freed only by mark-compacts (on Node 24: 4.0 KB promoted per
  * request on a route that logs nothing, against 1 B without the module). As a
  * property, the scope dies with its request in the next scavenge. The symbol
- * is the engine's own (several apps in one process each keep theirs), is not
- * enumerable by `Object.keys` or `JSON.stringify`, and is never read from a
- * request another engine tagged.
+ * is the engine's own (several apps in one process each keep theirs), and the
+ * property is not enumerable: nothing that walks the request sees it.
  */
 export class RequestScopes {
   private readonly key = Symbol('nestjs-incident-logger:scope');
@@ -34,7 +33,9 @@ export class RequestScopes {
   /** False when the request object cannot take a property (frozen, sealed, a hostile proxy): the caller goes on without it. */
   set(request: object, scope: IncidentScope): boolean {
     try {
-      (request as Tagged)[this.key] = scope;
+      // Not enumerable: `console.log(req)`, `util.inspect`, a logger's own object capture or a deep clone
+      // would otherwise walk into the scope and print its buffered records, unredacted.
+      Object.defineProperty(request, this.key, { value: scope, writable: true, configurable: true, enumerable: false });
       return true;
     } catch {
       return false;

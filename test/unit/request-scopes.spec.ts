@@ -1,3 +1,4 @@
+import { inspect } from 'node:util';
 import { DropCounters } from '../../lib/scope/drop-tally';
 import { IncidentScope } from '../../lib/scope/incident-scope';
 import { RequestScopes } from '../../lib/scope/request-scopes';
@@ -38,12 +39,23 @@ describe('RequestScopes: the scope of each raw request', () => {
     expect(seen).toEqual(['method', 'url']);
   });
 
+  it('is not walked into by util.inspect (console.log(req)) or a deep copy: the buffered records stay unseen', () => {
+    const request = { method: 'GET', url: '/orders' };
+    const opened = scope();
+    opened.add({ level: 'debug', timestamp: 1, message: 'password=hunter2' } as never, 10);
+    new RequestScopes().set(request, opened);
+    expect(inspect(request, { depth: 5 })).not.toContain('hunter2');
+    expect(inspect(request, { depth: 5 })).not.toContain('IncidentScope');
+    expect(Object.getOwnPropertySymbols({ ...request })).toEqual([]);
+    expect(structuredClone(request)).toEqual({ method: 'GET', url: '/orders' });
+  });
+
   it('refuses a request that cannot take a property, without throwing', () => {
     const scopes = new RequestScopes();
     const hostile = new Proxy(
       {},
       {
-        set() {
+        defineProperty() {
           throw new Error('no');
         },
       },
