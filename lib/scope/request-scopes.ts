@@ -12,7 +12,7 @@ type Tagged = Record<symbol, IncidentScope | undefined>;
  * see through that cycle: every request's whole object graph (request,
  * response, socket state, ~4 KB) survived the young generation and was
  * promoted, to be freed only by mark-compacts (on Node 24: 4.0 KB promoted per
- * request on a route that logs nothing, against 1 B without the module). As a
+ * request on a route that logs nothing, ~1 B without the module). As a
  * property, the scope dies with its request in the next scavenge. The symbol
  * is the engine's own (several apps in one process each keep theirs), and the
  * property is not enumerable: nothing that walks the request sees it.
